@@ -1,0 +1,64 @@
+"""Labels for Wagtail admin form fields and table columns that Wagtail leaves without one.
+
+A Django form field without ``label`` is shown under its name made pretty ("password" → "Password"), a
+string that never passes through gettext, so no catalogue can translate it. These fields are in the
+admin sign-in form, the rich-text link choosers (external, e-mail, phone and anchor links) and the page
+rows of the group (page permissions) and workflow (assigned pages) forms. Wagtail's table columns do
+the same with their names: the Sites listing showed "Port", "Site name" and "Root page".
+"""
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm
+from wagtail.admin.forms.choosers import (
+    AnchorLinkChooserForm,
+    EmailLinkChooserForm,
+    ExternalLinkChooserForm,
+    PhoneLinkChooserForm,
+)
+from wagtail.admin.forms.workflows import WorkflowPageForm
+from wagtail.models import Site
+from wagtail.sites.views import IndexView as SiteIndexView
+from wagtail.users.forms import PagePermissionsForm
+
+
+class AdminLoginForm(LoginForm):
+    """Wagtail's sign-in form (``WAGTAILADMIN_USER_LOGIN_FORM``) with a translated password label."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("密码")
+
+
+#: (form, field name) → label, for the Wagtail form fields declared without a label.
+FIELD_LABELS = {
+    (ExternalLinkChooserForm, "link_text"): _("链接文字"),
+    (AnchorLinkChooserForm, "link_text"): _("链接文字"),
+    (EmailLinkChooserForm, "email_address"): _("电子邮件地址"),
+    (EmailLinkChooserForm, "link_text"): _("链接文字"),
+    (EmailLinkChooserForm, "subject"): _("邮件主题"),
+    (EmailLinkChooserForm, "body"): _("邮件正文"),
+    (PhoneLinkChooserForm, "phone_number"): _("电话号码"),
+    (PhoneLinkChooserForm, "link_text"): _("链接文字"),
+    (PagePermissionsForm, "page"): _("页面"),
+    (WorkflowPageForm, "page"): _("页面"),
+}
+
+
+#: Columns of Wagtail's Sites listing declared without a label; they take the model field's verbose name,
+#: which Wagtail's catalogue translates (端口号, 站点名称, 根页面).
+SITE_COLUMNS_WITHOUT_LABEL = ("port", "site_name", "root_page")
+
+
+def field_labels_apply() -> None:
+    """Give those fields and columns translatable labels (run once from ``PortalConfig.ready``).
+
+    Wagtail's views build these forms and tables straight from its own classes, so the class-level
+    fields and columns are labelled in place; a label is only read when a page is rendered, and the
+    lazy strings follow the request's language.
+    """
+    for (form_class, name), label in FIELD_LABELS.items():
+        form_class.base_fields[name].label = label
+    for column in SiteIndexView.columns:
+        if column.name in SITE_COLUMNS_WITHOUT_LABEL:
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)

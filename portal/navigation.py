@@ -1,0 +1,47 @@
+"""The site's main menu and breadcrumbs, with labels in the interface language.
+
+The menu lists the home page's live, public children marked "show in menus". Their English labels live
+on the specific page models, which costs one query per page type; the finished menu is therefore cached
+per site and language and keyed on the public-content generation (``portal.cache``), so it is rebuilt
+only after something public changes.
+"""
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+from wagtail.models import Page, Site
+
+from .cache import current_generation
+from .selectors import public_only
+
+
+def main_menu(request) -> list[dict]:
+    """``[{"title", "url", "path"}, …]`` for home and its menu children, in tree order."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    language = get_language() or ""
+    key = f"portal:menu:{site.pk}:{language}:{current_generation()}"
+    items = cache.get(key)
+    if items is None:
+        root = site.root_page.specific
+        children = (
+            public_only(Page.objects.child_of(root).live().in_menu(), request).order_by("path").specific()
+        )
+        items = [
+            {
+                "title": root.label if hasattr(root, "label") else root.title,
+                "url": root.get_url(request),
+                "path": root.path,
+            }
+        ]
+        items += [
+            {"title": getattr(c, "label", c.title), "url": c.get_url(request), "path": c.path}
+            for c in children
+        ]
+        cache.set(key, items, 3600)
+    return items
+
+
+def breadcrumbs(page) -> list:
+    """Ancestors of ``page`` below the tree root, as specific pages (for their interface labels)."""
+    return list(page.get_ancestors().filter(depth__gte=2).specific())

@@ -1,0 +1,32 @@
+"""Signal wiring of the portal app: public-page cache invalidation on every public content change."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from .cache import invalidate_public_pages
+
+
+def _invalidate(**kwargs):
+    invalidate_public_pages()
+
+
+def _invalidate_on_setting(sender, **kwargs):
+    if issubclass(sender, BaseSiteSetting):
+        invalidate_public_pages()
+
+
+def _invalidate_on_page_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page) and instance.live:
+        invalidate_public_pages()
+
+
+def connect():
+    """Called from ``PortalConfig.ready``; ``dispatch_uid`` keeps repeated calls harmless."""
+    page_published.connect(_invalidate, dispatch_uid="portal-cache-published")
+    page_unpublished.connect(_invalidate, dispatch_uid="portal-cache-unpublished")
+    page_slug_changed.connect(_invalidate, dispatch_uid="portal-cache-slug")
+    post_page_move.connect(_invalidate, dispatch_uid="portal-cache-move")
+    post_delete.connect(_invalidate_on_page_delete, dispatch_uid="portal-cache-delete")
+    post_save.connect(_invalidate_on_setting, dispatch_uid="portal-cache-settings")

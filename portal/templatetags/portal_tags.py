@@ -1,0 +1,77 @@
+"""Template tags of the public site."""
+
+from django import template
+from wagtail.models import Page
+
+from portal import navigation
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context, current_page=None):
+    """Menu items (``portal.navigation.main_menu``) with ``current`` marking the section being shown."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current_path = current_page.path if isinstance(current_page, Page) else None
+    items = []
+    for index, item in enumerate(navigation.main_menu(request)):
+        if index == 0:
+            current = current_path == item["path"]
+        else:
+            current = current_path is not None and current_path.startswith(item["path"])
+        items.append({**item, "current": current})
+    return items
+
+
+@register.simple_tag
+def ancestors(page):
+    """The breadcrumb trail above ``page`` (home first), with interface-language labels."""
+    return navigation.breadcrumbs(page)
+
+
+@register.filter
+def label(page):
+    """A page's title in the interface language."""
+    return getattr(page, "label", None) or page.title
+
+
+@register.filter
+def cn_date(value):
+    """A date as 2026年11月21日 in Chinese, 2026-11-21 otherwise."""
+    from django.utils.translation import get_language
+
+    if not value:
+        return ""
+    if (get_language() or "").startswith("zh"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return value.isoformat()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with ``changes`` applied.
+
+    ``{% query_with page=2 %}`` on ``?year=2022`` gives ``?year=2022&page=2``; an empty value drops the key.
+    """
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else None
+    if params is None:
+        from django.http import QueryDict
+
+        params = QueryDict(mutable=True)
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def capped(value):
+    """Show a ``(count, more)`` pair from ``portal.pagination.capped_count`` as ``12`` or ``999+``."""
+    count, more = value
+    return f"{count}+" if more else str(count)

@@ -1,0 +1,28 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+from .api import api
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", api.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+# Chinese pages live at /, English at /en/ — the language is in the URL, so a shared link opens in the
+# language it was copied in and public pages can be cached per URL.
+urlpatterns += i18n_patterns(
+    path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
+    path("accounts/logout/", views.PortalLogoutView.as_view(), name="logout"),
+    path("", include("cases_exchange.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,0 +1,36 @@
+"""Small views of the portal app: health check (also the benchmark's framework floor), sign-in, errors."""
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import get_template
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+
+def healthz(request):
+    """Liveness probe: answers without touching the database. ``make bench`` uses it as the floor."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+class PortalLoginView(auth_views.LoginView):
+    """Sign-in for officers and staff; editors may also use the Wagtail admin's own sign-in page."""
+
+    template_name = "portal/login.html"
+    redirect_authenticated_user = True
+    extra_context = {"title": _("登录")}
+
+
+class PortalLogoutView(auth_views.LogoutView):
+    next_page = "/"
+
+
+@never_cache
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@never_cache
+def server_error(request):
+    # No request context: the context processors may need the database that just failed.
+    return HttpResponse(get_template("500.html").render({}), status=500)

@@ -1,0 +1,90 @@
+"""What a visitor and an editor see in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import screenshot_dir
+
+
+def test_visitor_reads_home_alliance_and_policy_and_switches_language(page, portal_server):
+    base = portal_server.base_url
+    page.goto(base + "/")
+    expect(page).to_have_title(re.compile("知识产权保护协作门户"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("知识产权保护协作门户")
+    expect(page.get_by_role("heading", name="新闻动态")).to_be_visible()
+    expect(page.get_by_role("link", name="徐州市国家知识产权强市建设示范城市工作方案")).to_be_visible()
+    page.screenshot(path=screenshot_dir() / "home.png", full_page=True)
+
+    # Alliance page from the hero link: cities and agencies come from data.
+    page.get_by_role("link", name="淮海经济区知识产权保护联盟").first.click()
+    expect(page).to_have_url(base + "/alliances/huaihai/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("淮海经济区知识产权保护联盟")
+    members = page.locator("section.city")
+    expect(members).to_have_count(10)
+    expect(page.get_by_role("region", name="菏泽市")).to_contain_text("菏泽市市场监督管理局")
+    expect(page.locator("aside")).to_contain_text("徐州市市场监督管理局")
+
+    # Policy document: full text with an outline that jumps to its sections.
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="政策文件").click()
+    page.get_by_role("link", name="成都市知识产权保护和运用“十四五”规划").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("成都市知识产权保护和运用“十四五”规划")
+    toc = page.get_by_role("navigation", name="目录")
+    toc.get_by_role("link", name="第三章\u3000构建知识产权区域发展新格局").click()
+    expect(page.get_by_role("heading", name="第三章\u3000构建知识产权区域发展新格局")).to_be_in_viewport()
+    expect(page.get_by_text("附件下载")).to_have_count(0)
+
+    # Switch to English: interface translated, same document, and back.
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(re.compile(r"/en/policies/chengdu-ip-14th-five-year-plan/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("navigation", name="Main navigation")).to_contain_text("Policy documents")
+    expect(page.get_by_text("Issued by")).to_be_visible()
+    page.screenshot(path=screenshot_dir() / "policy-en.png")
+    page.get_by_role("link", name="简体中文").click()
+    expect(page).to_have_url(re.compile(r"/policies/chengdu-ip-14th-five-year-plan/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+
+def test_unknown_page_shows_chinese_404_with_way_home(page, portal_server):
+    response = page.goto(portal_server.base_url + "/no-such-page/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("页面不存在")
+    page.get_by_role("link", name="返回首页").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("知识产权保护协作门户")
+
+
+def test_phone_layout_has_a_working_menu(browser, portal_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(portal_server.base_url + "/")
+    nav = page.get_by_role("navigation", name="主导航")
+    expect(nav).to_be_hidden()
+    page.get_by_role("button", name="打开菜单").click()
+    expect(nav).to_be_visible()
+    nav.get_by_role("link", name="联盟介绍").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("联盟介绍")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=screenshot_dir() / "phone-alliances.png", full_page=True)
+    context.close()
+
+
+def test_editor_signs_in_to_the_chinese_admin_and_sees_pages(page, portal_server):
+    base = portal_server.base_url
+    page.goto(base + "/admin/")
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
+    page.locator("#id_username").fill("editor")
+    page.locator("#id_password").fill("demo-portal-2026")
+    page.get_by_role("button", name=re.compile("登录")).click()
+    expect(page.locator("html")).to_have_attribute("lang", re.compile("zh"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("知识产权保护协作门户")
+    page.screenshot(path=screenshot_dir() / "admin-dashboard.png")
+    page.goto(base + "/admin/pages/")
+    page.get_by_role("link", name="查看'首页'的子页面").click()
+    page.get_by_role("link", name="查看'政策文件'的子页面").click()
+    expect(page.get_by_role("link", name="徐州市国家知识产权强市建设示范城市工作方案").first).to_be_visible()
+    # An editor may not manage accounts: Wagtail sends them back to the dashboard with a message.
+    page.goto(base + "/admin/users/")
+    expect(page).not_to_have_url(re.compile(r"/admin/users/"))
+    expect(page.get_by_text("xz_officer")).to_have_count(0)
+    expect(page.get_by_text(re.compile("没有权限"))).to_be_visible()
