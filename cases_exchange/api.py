@@ -1,0 +1,439 @@
+"""``/api/v1/leads…`` for member agencies' own case systems (token) and the officer interface (session).
+
+Every handler resolves the caller to an :class:`~cases_exchange.permissions.Actor` and goes through the
+same policy and services as the pages; a lead the caller may not see is a 404 in the common error format.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from alliances.models import Agency
+from portal.api import AgencyTokenAuth, ErrorOut
+
+from . import services
+from .audit import AuditAction, audit_record
+from .models import (
+    CaseLead,
+    Channel,
+    Distribution,
+    FeedbackKind,
+    InfringementType,
+    IPType,
+    LeadAttachment,
+    LeadSource,
+    RecipientStatus,
+    Urgency,
+)
+from .permissions import Access, actor_for_request, lead_policy
+from .presentation import LeadView
+
+router = Router(tags=["leads"], auth=[AgencyTokenAuth(), django_auth])
+
+
+class ValidationFailed(Exception):
+    """Raised by handlers so that service ValidationErrors reach the common 422 error body."""
+
+
+def _actor(request):
+    actor = actor_for_request(request)
+    if not actor.works_with_leads:
+        raise HttpError(403, "not allowed")
+    return actor
+
+
+def _validation_details(error: ValidationError) -> list[dict]:
+    if hasattr(error, "message_dict"):
+        return [
+            {"loc": [field], "message": msg} for field, msgs in error.message_dict.items() for msg in msgs
+        ]
+    return [{"loc": [], "message": msg} for msg in error.messages]
+
+
+class LeadIn(Schema):
+    title: str = Field(max_length=120)
+    summary: str = Field(max_length=2000)
+    details: str = ""
+    ip_type: IPType
+    infringement_type: InfringementType
+    channel: Channel
+    urgency: Urgency = Urgency.NORMAL
+    alliance: str | None = Field(None, description="联盟 slug；省略时取本单位所属的第一个联盟")
+    rights_holder: str = ""
+    trademark_number: str = ""
+    patent_number: str = ""
+    suspect_name: str = ""
+    suspect_credit_code: str = ""
+    suspect_address: str = ""
+    suspect_shop_url: str = ""
+    suspect_phone: str = ""
+    informant: str = ""
+    location_city: str = ""
+    location_address: str = ""
+    estimated_value: Decimal | None = None
+    restrict_sensitive: bool = False
+    is_key_protection: bool = False
+    key_protection_reason: str = ""
+
+
+class SendIn(Schema):
+    distribution: Distribution
+    agency_ids: list[int] = []
+    sharing_group_id: int | None = None
+    alliance_ids: list[int] = []
+
+
+class LeadCreateIn(LeadIn):
+    send: SendIn | None = Field(None, description="同时通报；省略时保存为草稿")
+
+
+class RecipientOut(Schema):
+    agency_id: int
+    agency: str
+    status: RecipientStatus
+    accept_due: date
+    feedback_due: date
+    feedback_kind: str
+    reason: str
+
+
+class LeadSummaryOut(Schema):
+    id: int
+    reference: str | None
+    title: str
+    summary: str
+    status: str
+    distribution: str
+    ip_type: str
+    infringement_type: str
+    channel: str
+    urgency: str
+    originating_agency: str
+    sent_at: datetime | None
+    is_key_protection: bool
+
+
+class LeadOut(LeadSummaryOut):
+    full_access: bool
+    details: str | None
+    rights_holder: str
+    trademark_number: str
+    patent_number: str
+    suspect_name: str | None
+    suspect_credit_code: str | None
+    suspect_address: str | None
+    suspect_shop_url: str | None
+    suspect_phone: str | None
+    informant: str | None
+    location_city: str
+    location_address: str | None
+    estimated_value: Decimal | None
+    recipients: list[RecipientOut]
+    attachments: list[dict]
+
+
+class LeadPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    results: list[LeadSummaryOut]
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class TransferIn(ReasonIn):
+    to_agency_id: int
+
+
+class FeedbackIn(Schema):
+    kind: FeedbackKind
+    note: str = ""
+    case_number: str = ""
+    goods_seized: int | None = Field(None, ge=0)
+    value_involved: Decimal | None = Field(None, ge=0)
+    fines: Decimal | None = Field(None, ge=0)
+    persons_transferred: int | None = Field(None, ge=0)
+
+
+class ListFilters(Schema):
+    box: str = Field("all", pattern="^(all|received|sent)$")
+    status: str | None = None
+    offset: int = Field(0, ge=0)
+    limit: int = Field(50, ge=1, le=200)
+
+
+def _summary(lead: CaseLead) -> dict:
+    return {
+        "id": lead.pk,
+        "reference": lead.reference,
+        "title": lead.title,
+        "summary": lead.summary,
+        "status": lead.status,
+        "distribution": lead.distribution,
+        "ip_type": lead.ip_type,
+        "infringement_type": lead.infringement_type,
+        "channel": lead.channel,
+        "urgency": lead.urgency,
+        "originating_agency": lead.originating_agency.name,
+        "sent_at": lead.sent_at,
+        "is_key_protection": lead.is_key_protection,
+    }
+
+
+def _detail(actor, lead: CaseLead, access: Access) -> dict:
+    view = LeadView(lead, access)
+    data = _summary(lead)
+    data.update(
+        full_access=access is Access.FULL,
+        **{
+            name: getattr(view, name)
+            for name in (
+                "details",
+                "rights_holder",
+                "trademark_number",
+                "patent_number",
+                "suspect_name",
+                "suspect_credit_code",
+                "suspect_address",
+                "suspect_shop_url",
+                "suspect_phone",
+                "informant",
+                "location_city",
+                "location_address",
+                "estimated_value",
+            )
+        },
+        recipients=[
+            {
+                "agency_id": r.agency_id,
+                "agency": r.agency.name,
+                "status": r.status,
+                "accept_due": r.accept_due,
+                "feedback_due": r.feedback_due,
+                "feedback_kind": r.feedback_kind,
+                "reason": r.reason,
+            }
+            for r in lead.recipients.select_related("agency").order_by("pk")
+        ],
+        attachments=[
+            {"id": a.pk, "name": a.original_name, "size": a.size, "sha256": a.sha256}
+            for a in lead.attachments.all()
+            if lead_policy.can_download(actor, a)
+        ],
+    )
+    return data
+
+
+def _lead_data(payload: LeadIn) -> dict:
+    from alliances.models import Alliance
+
+    data = payload.dict(exclude={"send", "alliance"})
+    if payload.alliance:
+        data["alliance"] = get_object_or_404(Alliance, slug=payload.alliance, is_active=True)
+    return data
+
+
+def _run(callable_, *args, **kwargs):
+    try:
+        return callable_(*args, **kwargs)
+    except ValidationError as error:
+        raise ValidationFailed(error) from error
+
+
+@router.get("/leads", response={200: LeadPage, 401: ErrorOut, 403: ErrorOut}, summary="可见线索列表")
+def leads(request, filters: Query[ListFilters]):
+    actor = _actor(request)
+    if filters.box == "received":
+        queryset = lead_policy.visible(actor).filter(recipients__agency_id=actor.agency_id).distinct()
+    elif filters.box == "sent":
+        queryset = lead_policy.originated(actor)
+    else:
+        queryset = lead_policy.visible(actor)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    queryset = queryset.select_related("originating_agency").order_by("-sent_at", "-pk")
+    rows = queryset[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": queryset.count(),
+        "offset": filters.offset,
+        "limit": filters.limit,
+        "results": [_summary(lead) for lead in rows],
+    }
+
+
+@router.post(
+    "/leads", response={201: LeadOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}, summary="新建线索"
+)
+def lead_create(request, payload: LeadCreateIn):
+    actor = _actor(request)
+    from django.db import transaction
+
+    with transaction.atomic():
+        lead = _run(
+            services.lead_create,
+            actor=actor,
+            data=_lead_data(payload),
+            source=LeadSource.API,
+            request=request,
+        )
+        if payload.send is not None:
+            lead = _send(actor, lead, payload.send, request)
+    lead, access = lead_policy.get_or_404(
+        actor, lead.pk, CaseLead.objects.select_related("originating_agency")
+    )
+    return Status(201, _detail(actor, lead, access))
+
+
+def _send(actor, lead, send: SendIn, request):
+    from .models import SharingGroup
+
+    group = None
+    if send.sharing_group_id is not None:
+        group = SharingGroup.objects.filter(pk=send.sharing_group_id, owner_agency_id=actor.agency_id).first()
+        if group is None:
+            raise ValidationFailed(ValidationError({"sharing_group_id": "通报组不存在或不属于本单位。"}))
+    return _run(
+        services.lead_send,
+        actor=actor,
+        lead=lead,
+        distribution=send.distribution,
+        agency_ids=send.agency_ids,
+        sharing_group=group,
+        alliance_ids=send.alliance_ids,
+        request=request,
+    )
+
+
+@router.get("/leads/{lead_id}", response={200: LeadOut, 401: ErrorOut, 404: ErrorOut}, summary="线索详情")
+def lead_detail(request, lead_id: int):
+    actor = _actor(request)
+    lead, access = lead_policy.get_or_404(
+        actor, lead_id, CaseLead.objects.select_related("originating_agency")
+    )
+    own = lead_policy.own_recipient(actor, lead)
+    if own is not None:
+        services.recipient_mark_read(actor=actor, recipient=own, request=request)
+    if access is Access.FULL:
+        audit_record(actor=actor, action=AuditAction.READ, obj=lead, request=request)
+    return _detail(actor, lead, access)
+
+
+@router.post(
+    "/leads/{lead_id}/send", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="通报线索"
+)
+def lead_send(request, lead_id: int, payload: SendIn):
+    actor = _actor(request)
+    lead, _access = lead_policy.get_or_404(actor, lead_id)
+    _send(actor, lead, payload, request)
+    lead, access = lead_policy.get_or_404(
+        actor, lead_id, CaseLead.objects.select_related("originating_agency")
+    )
+    return _detail(actor, lead, access)
+
+
+def _own(actor, lead_id):
+    lead, _access = lead_policy.get_or_404(actor, lead_id)
+    own = lead_policy.own_recipient(actor, lead)
+    if own is None:
+        raise Http404
+    return lead, own
+
+
+def _after(actor, lead_id):
+    lead, access = lead_policy.get_or_404(
+        actor, lead_id, CaseLead.objects.select_related("originating_agency")
+    )
+    return _detail(actor, lead, access)
+
+
+@router.post("/leads/{lead_id}/accept", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="受理")
+def accept(request, lead_id: int):
+    actor = _actor(request)
+    _lead, own = _own(actor, lead_id)
+    _run(services.recipient_accept, actor=actor, recipient=own, request=request)
+    return _after(actor, lead_id)
+
+
+@router.post(
+    "/leads/{lead_id}/decline", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="不予受理"
+)
+def decline(request, lead_id: int, payload: ReasonIn):
+    actor = _actor(request)
+    _lead, own = _own(actor, lead_id)
+    _run(services.recipient_decline, actor=actor, recipient=own, reason=payload.reason, request=request)
+    return _after(actor, lead_id)
+
+
+@router.post(
+    "/leads/{lead_id}/transfer", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="移送"
+)
+def transfer(request, lead_id: int, payload: TransferIn):
+    actor = _actor(request)
+    _lead, own = _own(actor, lead_id)
+    to_agency = Agency.objects.filter(pk=payload.to_agency_id).first()
+    if to_agency is None:
+        raise ValidationFailed(ValidationError({"to_agency_id": "单位不存在。"}))
+    _run(
+        services.recipient_transfer,
+        actor=actor,
+        recipient=own,
+        to_agency=to_agency,
+        reason=payload.reason,
+        request=request,
+    )
+    return _after(actor, lead_id)
+
+
+@router.post(
+    "/leads/{lead_id}/start", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="开始办理"
+)
+def start(request, lead_id: int):
+    actor = _actor(request)
+    _lead, own = _own(actor, lead_id)
+    _run(services.recipient_start, actor=actor, recipient=own, request=request)
+    return _after(actor, lead_id)
+
+
+@router.post(
+    "/leads/{lead_id}/feedback", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="反馈办理结果"
+)
+def feedback(request, lead_id: int, payload: FeedbackIn):
+    actor = _actor(request)
+    _lead, own = _own(actor, lead_id)
+    _run(services.recipient_feedback, actor=actor, recipient=own, request=request, **payload.dict())
+    return _after(actor, lead_id)
+
+
+@router.post("/leads/{lead_id}/close", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="办结")
+def close(request, lead_id: int):
+    actor = _actor(request)
+    _lead, own = _own(actor, lead_id)
+    _run(services.recipient_close, actor=actor, recipient=own, request=request)
+    return _after(actor, lead_id)
+
+
+@router.get("/leads/{lead_id}/attachments/{attachment_id}", response={404: ErrorOut}, summary="下载附件")
+def attachment(request, lead_id: int, attachment_id: int):
+    actor = _actor(request)
+    lead, _access = lead_policy.get_or_404(actor, lead_id)
+    item = LeadAttachment.objects.filter(pk=attachment_id, lead=lead).first()
+    if item is None or not lead_policy.can_download(actor, item):
+        raise Http404
+    audit_record(
+        actor=actor,
+        action=AuditAction.DOWNLOAD,
+        obj=lead,
+        request=request,
+        details={"attachment": item.pk, "sha256": item.sha256},
+    )
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'attachment; filename="lead-{lead.pk}-attachment-{item.pk}"'
+    return response

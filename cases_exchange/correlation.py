@@ -1,0 +1,128 @@
+"""Correlation of leads across cities (串并案) through shared normalised identifiers.
+
+Each lead's credit code, phone, shop URL, trademark number and patent number are stored normalised in
+:class:`~cases_exchange.models.LeadIdentifier`; two leads sharing any of them are related. What a viewer
+is shown is always filtered through the permission policy: a related lead the viewer may not see is not
+mentioned, not even counted.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from portal.identifiers import (
+    normalise_credit_code,
+    normalise_patent_number,
+    normalise_phone,
+    normalise_shop_url,
+    normalise_trademark_number,
+)
+
+from .models import CaseLead, IdentifierKind, LeadIdentifier
+from .permissions import Actor, lead_policy
+
+
+def identifiers_of(lead: CaseLead) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    if lead.suspect_credit_code:
+        found.add((IdentifierKind.CREDIT_CODE, normalise_credit_code(lead.suspect_credit_code)))
+    if lead.suspect_phone and (phone := normalise_phone(lead.suspect_phone)):
+        found.add((IdentifierKind.PHONE, phone))
+    if lead.suspect_shop_url and (url := normalise_shop_url(lead.suspect_shop_url)):
+        found.add((IdentifierKind.SHOP_URL, url))
+    if lead.trademark_number and (number := normalise_trademark_number(lead.trademark_number)):
+        found.add((IdentifierKind.TRADEMARK, number))
+    if lead.patent_number and (number := normalise_patent_number(lead.patent_number)):
+        found.add((IdentifierKind.PATENT, number))
+    return found
+
+
+def lead_identifiers_refresh(*, lead: CaseLead) -> None:
+    """Make the stored identifiers match the lead's fields (called by the lead services on every save)."""
+    wanted = identifiers_of(lead)
+    current = set(LeadIdentifier.objects.filter(lead=lead).values_list("kind", "value"))
+    stale = current - wanted
+    for kind, value in stale:
+        LeadIdentifier.objects.filter(lead=lead, kind=kind, value=value).delete()
+    LeadIdentifier.objects.bulk_create(
+        [LeadIdentifier(lead=lead, kind=kind, value=value) for kind, value in wanted - current],
+        ignore_conflicts=True,
+    )
+
+
+@dataclass
+class RelatedLead:
+    lead: CaseLead
+    shared: list[tuple[str, str]]  # (kind label, value)
+
+
+def related_leads(*, actor: Actor, lead: CaseLead, limit: int = 20) -> list[RelatedLead]:
+    """Other leads sharing an identifier with ``lead`` that ``actor`` may see, most recent first."""
+    mine = list(LeadIdentifier.objects.filter(lead=lead).values_list("kind", "value"))
+    if not mine:
+        return []
+    # One (kind, value) index lookup per identifier of this lead, then the policy's filter.
+    same = Q()
+    for kind, value in mine:
+        same |= Q(kind=kind, value=value)
+    matches = (
+        LeadIdentifier.objects.filter(same)
+        .exclude(lead=lead)
+        .filter(lead__in=lead_policy.visible(actor).exclude(status="draft"))
+        .values_list("lead_id", "kind", "value")
+    )
+    shared: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for lead_id, kind, value in matches[:500]:
+        shared[lead_id].append((IdentifierKind(kind).label, value))
+    leads = (
+        CaseLead.objects.filter(pk__in=list(shared)).select_related("originating_agency").order_by("-sent_at")
+    )
+    return [RelatedLead(other, shared[other.pk]) for other in leads[:limit]]
+
+
+@dataclass
+class Cluster:
+    kind: str
+    kind_label: str
+    value: str
+    lead_count: int
+    city_count: int
+    leads: list
+
+
+def clusters(*, actor: Actor, min_leads: int = 2, limit: int = 50) -> list[Cluster]:
+    """Identifiers shared by several leads ``actor`` may see, in more than one city — biggest first.
+
+    The secretariat's view of "three cities hold leads on the same seller"; every officer sees the same
+    computed over the leads visible to them.
+    """
+    visible = lead_policy.visible(actor).exclude(status="draft")
+    groups = (
+        LeadIdentifier.objects.filter(lead__in=visible)
+        .values("kind", "value")
+        .annotate(
+            lead_count=Count("lead", distinct=True),
+            city_count=Count("lead__originating_agency__division_code", distinct=True),
+        )
+        .filter(lead_count__gte=min_leads, city_count__gte=2)
+        .order_by("-lead_count", "-city_count", "value")[:limit]
+    )
+    result = []
+    for group in groups:
+        leads = list(
+            visible.filter(identifiers__kind=group["kind"], identifiers__value=group["value"])
+            .select_related("originating_agency")
+            .order_by("-sent_at")[:20]
+        )
+        result.append(
+            Cluster(
+                kind=group["kind"],
+                kind_label=IdentifierKind(group["kind"]).label,
+                value=group["value"],
+                lead_count=group["lead_count"],
+                city_count=group["city_count"],
+                leads=leads,
+            )
+        )
+    return result

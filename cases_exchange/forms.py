@@ -1,0 +1,143 @@
+"""Forms of the officer interface. They validate shape; the services enforce the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alliances.models import Agency, Alliance
+
+from .models import CaseLead, Distribution, FeedbackKind, SharingGroup
+from .services import EDITABLE_FIELDS
+
+
+class LeadForm(forms.ModelForm):
+    class Meta:
+        model = CaseLead
+        fields = [f for f in EDITABLE_FIELDS if f != "location_division_code"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "details": forms.Textarea(attrs={"rows": 8}),
+            "estimated_value": forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
+        }
+
+    def __init__(self, *args, alliances=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if alliances is not None:
+            self.fields["alliance"].queryset = alliances
+            self.fields["alliance"].empty_label = None
+        self.fields["suspect_credit_code"].help_text = _("18 位，系统会核对校验位，例如 91350200776049653A。")
+        self.fields["patent_number"].help_text = _("可带 ZL、空格和小数点，校验位可省略。")
+
+    def clean_suspect_credit_code(self):
+        return (self.cleaned_data.get("suspect_credit_code") or "").replace(" ", "").upper()
+
+
+class SendForm(forms.Form):
+    distribution = forms.ChoiceField(
+        label=_("通报范围"),
+        choices=[c for c in Distribution.choices if c[0] != Distribution.DRAFT],
+        widget=forms.RadioSelect,
+        initial=Distribution.NAMED,
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("接收单位"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sharing_group = forms.ModelChoiceField(
+        label=_("通报组"), queryset=SharingGroup.objects.none(), required=False
+    )
+    alliances = forms.ModelMultipleChoiceField(
+        label=_("通报联盟"),
+        queryset=Alliance.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, agencies, sharing_groups, alliances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies
+        self.fields["sharing_group"].queryset = sharing_groups
+        self.fields["alliances"].queryset = alliances
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class TransferForm(ReasonForm):
+    to_agency = forms.ModelChoiceField(label=_("移送至"), queryset=Agency.objects.none())
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = agencies
+
+
+class FeedbackForm(forms.Form):
+    kind = forms.ChoiceField(label=_("反馈结果"), choices=FeedbackKind.choices)
+    case_number = forms.CharField(label=_("案件编号"), max_length=60, required=False)
+    goods_seized = forms.IntegerField(label=_("查扣物品（件）"), min_value=0, required=False)
+    value_involved = forms.DecimalField(
+        label=_("涉案金额（元）"), min_value=0, decimal_places=2, required=False
+    )
+    fines = forms.DecimalField(label=_("罚没款（元）"), min_value=0, decimal_places=2, required=False)
+    persons_transferred = forms.IntegerField(label=_("移送公安人数"), min_value=0, required=False)
+    note = forms.CharField(
+        label=_("反馈说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("讨论内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("附件"))
+    is_sensitive = forms.BooleanField(
+        label=_("证据材料（受限线索时仅获准单位可见）"), required=False, initial=True
+    )
+
+
+class SharingGroupForm(forms.Form):
+    name = forms.CharField(label=_("通报组名称"), max_length=60)
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("成员单位"), queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies
+
+
+class TipForm(forms.Form):
+    """The public tip form (举报). ``website`` is a honeypot: people never see or fill it."""
+
+    city = forms.ChoiceField(label=_("发生地城市"))
+    ip_type = forms.ChoiceField(label=_("知识产权类型"), choices=CaseLead._meta.get_field("ip_type").choices)
+    channel = forms.ChoiceField(label=_("发现渠道"), choices=CaseLead._meta.get_field("channel").choices)
+    title = forms.CharField(
+        label=_("举报事项"), max_length=120, help_text=_("一句话说明，例如：某网店销售假冒某品牌白酒")
+    )
+    summary = forms.CharField(
+        label=_("具体情况"), widget=forms.Textarea(attrs={"rows": 6}), max_length=2000, min_length=10
+    )
+    suspect_name = forms.CharField(label=_("被举报对象名称"), max_length=120, required=False)
+    suspect_shop_url = forms.CharField(label=_("网店或网页地址"), max_length=300, required=False)
+    location_address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    contact = forms.CharField(
+        label=_("您的联系方式（选填）"),
+        max_length=100,
+        required=False,
+        help_text=_("可匿名举报；留下联系方式便于核实，仅受理单位可见。"),
+    )
+    website = forms.CharField(required=False, label=_("请勿填写"))
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", _("请选择城市")), *cities]
+
+
+class TipStatusForm(forms.Form):
+    reference = forms.CharField(label=_("查询编号"), max_length=16, min_length=12)

@@ -1,0 +1,238 @@
+"""Reads of the lead exchange for the officer interface, exports and statistics.
+
+Every read starts from the permission policy's querysets, so a list can only ever contain what the
+actor may see; page sizes are bounded and related rows are fetched in a fixed number of queries.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliances.models import Agency, Membership
+from portal.pagination import capped_count
+
+from .models import (
+    FINISHED_STATUSES,
+    AuditEvent,
+    CaseLead,
+    LeadAccessRequest,
+    LeadRecipient,
+    LeadStatus,
+    RecipientStatus,
+)
+from .permissions import Access, Actor, lead_policy
+
+
+def _overdue_q(today) -> Q:
+    return Q(status__in=[RecipientStatus.DELIVERED, RecipientStatus.READ], accept_due__lt=today) | Q(
+        status__in=[RecipientStatus.ACCEPTED, RecipientStatus.IN_PROGRESS], feedback_due__lt=today
+    )
+
+
+def lead_rows(*, actor: Actor, tab: str, status: str = ""):
+    """Rows of a list tab: recipient rows for ``received``/``overdue``, leads for ``sent``/``drafts``."""
+    today = timezone.localdate()
+    if tab in ("received", "overdue"):
+        rows = lead_policy.received(actor).select_related("lead", "lead__originating_agency")
+        if tab == "overdue":
+            rows = rows.filter(_overdue_q(today))
+        if status in RecipientStatus.values:
+            rows = rows.filter(status=status)
+        return rows.order_by("-delivered_at", "-pk")
+    leads = lead_policy.originated(actor).select_related("originating_agency")
+    if tab == "drafts":
+        return leads.filter(status=LeadStatus.DRAFT).order_by("-created_at", "-pk")
+    leads = leads.exclude(status=LeadStatus.DRAFT)
+    if status in LeadStatus.values:
+        leads = leads.filter(status=status)
+    return leads.prefetch_related(
+        Prefetch("recipients", queryset=LeadRecipient.objects.select_related("agency").order_by("pk"))
+    ).order_by("-sent_at", "-pk")
+
+
+COUNT_CAP = 999
+OPEN_STATUSES = [s for s in RecipientStatus.values if s not in FINISHED_STATUSES]
+
+
+def lead_counts(*, actor: Actor) -> dict:
+    """Counts for the list tabs, one bounded query each: ``(n, more)`` with ``more`` past 999."""
+    today = timezone.localdate()
+    received = lead_policy.received(actor)
+    originated = lead_policy.originated(actor)
+    return {
+        "received_open": capped_count(received.filter(status__in=OPEN_STATUSES), COUNT_CAP),
+        "unread": capped_count(received.filter(status=RecipientStatus.DELIVERED), COUNT_CAP),
+        "overdue": capped_count(received.filter(_overdue_q(today)), COUNT_CAP),
+        "sent": capped_count(originated.exclude(status=LeadStatus.DRAFT), COUNT_CAP),
+        "drafts": capped_count(originated.filter(status=LeadStatus.DRAFT), COUNT_CAP),
+    }
+
+
+def status_choices(tab: str):
+    if tab in ("received", "overdue"):
+        return RecipientStatus.choices
+    if tab == "sent":
+        return [c for c in LeadStatus.choices if c[0] != LeadStatus.DRAFT]
+    return []
+
+
+def recipient_choices(*, actor: Actor):
+    """Agencies an officer may name: active members of the actor's alliances, own agency excluded."""
+    alliance_ids = (
+        Membership.objects.active().filter(agency_id=actor.agency_id).values_list("alliance_id", flat=True)
+    )
+    return (
+        Agency.objects.filter(
+            is_active=True, memberships__alliance_id__in=alliance_ids, memberships__is_active=True
+        )
+        .exclude(pk=actor.agency_id)
+        .distinct()
+        .order_by("division_code", "kind", "name")
+    )
+
+
+def lead_page_context(*, actor: Actor, lead: CaseLead, access: Access, own: LeadRecipient | None) -> dict:
+    is_originator = lead_policy.is_originator(actor, lead)
+    attachments = [a for a in lead.attachments.select_related("agency") if lead_policy.can_download(actor, a)]
+    hidden_attachments = lead.attachments.count() - len(attachments)
+    # The originator decides every request; a receiving agency sees only its own.
+    access_requests = LeadAccessRequest.objects.filter(lead=lead)
+    if not is_originator:
+        access_requests = access_requests.filter(agency_id=actor.agency_id)
+    return {
+        "lead": lead,
+        "access": access,
+        "full_access": access is Access.FULL,
+        "own": own,
+        "is_originator": is_originator,
+        "can_edit": lead_policy.can_edit(actor, lead),
+        "can_handle": own is not None and lead_policy.can_handle(actor, own),
+        "recipients": list(
+            lead.recipients.select_related("agency", "transferred_from__agency").order_by("pk")
+        ),
+        "comments": list(lead.comments.select_related("author", "agency")),
+        "attachments": attachments,
+        "hidden_attachments": hidden_attachments,
+        "access_requests": list(access_requests.select_related("agency", "requested_by")),
+        "today": timezone.localdate(),
+    }
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Neutralise spreadsheet formula injection in exported text (PITFALLS 8)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def export_table(rows, *, tab: str) -> tuple[list[str], list[list]]:
+    """Header and rows for an export of a list tab: reference, title, classification, agencies, status,
+    dates. Sensitive fields are never exported."""
+    header = [
+        _("线索编号"),
+        _("线索标题"),
+        _("知识产权类型"),
+        _("发现渠道"),
+        _("通报单位"),
+        _("通报时间"),
+        _("办理状态"),
+        _("受理期限"),
+        _("反馈期限"),
+    ]
+    table = []
+    for row in rows:
+        if isinstance(row, LeadRecipient):
+            lead = row.lead
+            status, accept_due, feedback_due = row.get_status_display(), row.accept_due, row.feedback_due
+        else:
+            lead = row
+            status, accept_due, feedback_due = lead.get_status_display(), None, None
+        table.append(
+            [
+                lead.display_reference,
+                lead.title,
+                lead.get_ip_type_display(),
+                lead.get_channel_display(),
+                lead.originating_agency.name,
+                timezone.localtime(lead.sent_at).strftime("%Y-%m-%d %H:%M") if lead.sent_at else "",
+                status,
+                accept_due.isoformat() if accept_due else "",
+                feedback_due.isoformat() if feedback_due else "",
+            ]
+        )
+    return header, table
+
+
+def city_stats(*, actor: Actor, days: int = 365) -> list[dict]:
+    """Per city: leads sent, leads received, open and overdue — over the leads ``actor`` may see that were
+    sent in the last ``days`` days."""
+    today = timezone.localdate()
+    since = timezone.now() - timedelta(days=days)
+    visible = lead_policy.visible(actor).exclude(status=LeadStatus.DRAFT).filter(sent_at__gte=since)
+    sent = dict(
+        visible.values("originating_agency__city")
+        .annotate(n=Count("pk"))
+        .values_list("originating_agency__city", "n")
+    )
+    received_rows = (
+        LeadRecipient.objects.filter(lead__in=visible)
+        .values("agency__city", "agency__division_code")
+        .annotate(
+            received=Count("pk"),
+            open=Count("pk", filter=~Q(status__in=FINISHED_STATUSES)),
+            overdue=Count("pk", filter=_overdue_q(today)),
+        )
+        .order_by("agency__division_code")
+    )
+    rows = []
+    seen = set()
+    for row in received_rows:
+        city = row["agency__city"]
+        seen.add(city)
+        rows.append(
+            {
+                "city": city,
+                "sent": sent.get(city, 0),
+                "received": row["received"],
+                "open": row["open"],
+                "overdue": row["overdue"],
+            }
+        )
+    rows.extend(
+        {"city": city, "sent": n, "received": 0, "open": 0, "overdue": 0}
+        for city, n in sent.items()
+        if city not in seen
+    )
+    return rows
+
+
+def audit_events(*, actor: Actor, action: str = ""):
+    """Audit records a liaison (own agency) or secretariat (its alliances' members) may read."""
+    if actor.secretariat_alliance_ids:
+        agencies = Membership.objects.filter(alliance_id__in=actor.secretariat_alliance_ids).values(
+            "agency_id"
+        )
+        events = AuditEvent.objects.filter(actor_agency_id__in=agencies)
+    else:
+        events = AuditEvent.objects.filter(actor_agency_id=actor.agency_id)
+    if action:
+        events = events.filter(action=action)
+    return events.select_related("actor_agency").order_by("-id")
+
+
+def tip_cities() -> list[tuple[str, str]]:
+    """``(division_code, "省 · 城市")`` for every city with an agency that receives public tips."""
+    rows = (
+        Agency.objects.filter(
+            is_active=True, kind__in=["market_regulation", "ip_office"], memberships__is_active=True
+        )
+        .values_list("division_code", "province", "city")
+        .distinct()
+        .order_by("division_code")
+    )
+    return [(code, f"{province} · {city}") for code, province, city in rows]

@@ -1,0 +1,957 @@
+"""Writes of the lead exchange: drafting, sending, the recipient workflow, access, discussion, evidence.
+
+Every function takes the acting :class:`~cases_exchange.permissions.Actor`, checks it against the policy,
+does its work in one transaction (a bad input leaves nothing half-written), grants or revokes object
+permissions there, writes the notifications and the audit record in the same transaction, and returns
+the changed object. Violations raise :class:`LeadError` (a ``ValidationError`` with a Chinese message)
+or ``Http404`` when the actor may not see the lead at all.
+"""
+
+import hashlib
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from alliances.models import Agency, Alliance, Membership
+
+from . import notifications
+from .audit import AuditAction, audit_record
+from .correlation import lead_identifiers_refresh
+from .models import (
+    FINISHED_STATUSES,
+    CaseLead,
+    CaseLeadGroupObjectPermission,
+    Distribution,
+    FeedbackKind,
+    LeadAccessRequest,
+    LeadAttachment,
+    LeadComment,
+    LeadRecipient,
+    LeadSequence,
+    LeadSource,
+    LeadStatus,
+    Notification,
+    PublicTip,
+    RecipientStatus,
+    SharingGroup,
+)
+from .permissions import Access, Actor, lead_policy, permission_id
+from .workdays import deadlines_for
+
+
+class LeadError(ValidationError):
+    """A request the workflow refuses, with a message for the person who made it."""
+
+
+EDITABLE_FIELDS = (
+    "alliance",
+    "title",
+    "summary",
+    "details",
+    "ip_type",
+    "infringement_type",
+    "channel",
+    "urgency",
+    "rights_holder",
+    "trademark_number",
+    "patent_number",
+    "suspect_name",
+    "suspect_credit_code",
+    "suspect_address",
+    "suspect_shop_url",
+    "suspect_phone",
+    "informant",
+    "location_city",
+    "location_division_code",
+    "location_address",
+    "estimated_value",
+    "restrict_sensitive",
+    "is_key_protection",
+    "key_protection_reason",
+)
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _require(condition: bool, message: str, code: str = "invalid") -> None:
+    if not condition:
+        raise LeadError(message, code=code)
+
+
+def _agency_alliance_ids(agency_id: int) -> set[int]:
+    return set(
+        Membership.objects.active()
+        .filter(agency_id=agency_id, alliance__is_active=True)
+        .values_list("alliance_id", flat=True)
+    )
+
+
+def _grant(lead: CaseLead, codename: str, group_ids) -> None:
+    lead.__dict__.pop("_policy_memo", None)  # the policy memoises permissions on the instance
+    CaseLeadGroupObjectPermission.objects.bulk_create(
+        [
+            CaseLeadGroupObjectPermission(
+                content_object=lead, group_id=gid, permission_id=permission_id(codename)
+            )
+            for gid in set(group_ids)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _normalise(lead: CaseLead) -> None:
+    """Clean and normalise identifiers; raise ``ValidationError`` with per-field Chinese messages."""
+    from portal.identifiers import (
+        normalise_credit_code,
+        normalise_patent_number,
+        normalise_phone,
+        normalise_trademark_number,
+    )
+
+    errors = {}
+    if lead.suspect_credit_code:
+        lead.suspect_credit_code = normalise_credit_code(lead.suspect_credit_code)
+    if lead.suspect_phone:
+        phone = normalise_phone(lead.suspect_phone)
+        if phone is None:
+            errors["suspect_phone"] = _("请输入有效的电话号码，例如 13800000000 或 0516-83738888。")
+        else:
+            lead.suspect_phone = phone
+    if lead.patent_number:
+        number = normalise_patent_number(lead.patent_number)
+        if number is None:
+            errors["patent_number"] = _(
+                "专利号格式或校验位不正确，应为 12 位数字加校验位，例如 ZL201710601862.3。"
+            )
+        else:
+            lead.patent_number = number
+    if lead.trademark_number:
+        number = normalise_trademark_number(lead.trademark_number)
+        if number is None:
+            errors["trademark_number"] = _("商标注册号应为数字，例如 12345678。")
+        else:
+            lead.trademark_number = number
+    if lead.suspect_shop_url and any(c.isspace() for c in lead.suspect_shop_url.strip()):
+        errors["suspect_shop_url"] = _("网店地址不能包含空格。")
+    if lead.is_key_protection and not lead.key_protection_reason.strip():
+        errors["key_protection_reason"] = _("标记为重点保护时请说明理由（例如：涉及互认名录中的品牌）。")
+    if errors:
+        raise ValidationError(errors)
+    lead.full_clean(exclude=["reference", "distribution", "status", "sharing_group"])
+
+
+# --- drafting ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_create(*, actor: Actor, data: dict, source: str = LeadSource.OFFICER, request=None) -> CaseLead:
+    """Create a draft lead owned by ``actor``'s agency; only that agency can see it until it is sent."""
+    _require(actor.works_with_leads, _("您没有通报线索的权限。"), "forbidden")
+    fields = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    alliance = fields.get("alliance")
+    allowed = _agency_alliance_ids(actor.agency_id)
+    _require(bool(allowed), _("本单位不是任何联盟的有效成员，不能通报线索。"), "not_member")
+    if alliance is None:
+        fields["alliance"] = Alliance.objects.get(pk=min(allowed))
+    else:
+        _require(alliance.pk in allowed, _("只能在本单位所属的联盟内通报线索。"), "not_member")
+    lead = CaseLead(
+        originating_agency_id=actor.agency_id,
+        created_by=actor.user,
+        source=source,
+        status=LeadStatus.DRAFT,
+        distribution=Distribution.DRAFT,
+        **fields,
+    )
+    _normalise(lead)
+    lead.save()
+    group_ids = actor.group_ids
+    for codename in (lead_policy.VIEW, lead_policy.SENSITIVE, lead_policy.MANAGE):
+        _grant(lead, codename, group_ids)
+    lead_identifiers_refresh(lead=lead)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=lead, request=request, details={"source": source}
+    )
+    return lead
+
+
+@transaction.atomic
+def lead_update(*, actor: Actor, lead: CaseLead, data: dict, request=None) -> CaseLead:
+    """Change a draft (only the originator, only before sending)."""
+    lead = CaseLead.objects.select_for_update().get(pk=lead.pk)
+    if lead_policy.access(actor, lead) is Access.NONE:
+        raise Http404
+    _require(
+        lead_policy.can_edit(actor, lead), _("已通报的线索不能再修改；请通过讨论区补充说明。"), "not_draft"
+    )
+    changed = []
+    for name, value in data.items():
+        if name in EDITABLE_FIELDS and getattr(lead, name) != value:
+            setattr(lead, name, value)
+            changed.append(name)
+    if "alliance" in changed:
+        _require(
+            lead.alliance_id in _agency_alliance_ids(actor.agency_id), _("只能在本单位所属的联盟内通报线索。")
+        )
+    _normalise(lead)
+    lead.save()
+    lead_identifiers_refresh(lead=lead)
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=lead, request=request, details={"fields": changed}
+    )
+    return lead
+
+
+# --- sending ----------------------------------------------------------------------------------------
+
+
+def resolve_recipients(
+    *, actor: Actor, lead: CaseLead, distribution: str, agency_ids=(), sharing_group=None, alliance_ids=()
+) -> list[Agency]:
+    """The agencies a lead sent at ``distribution`` reaches, the originator excluded; validates the choice."""
+    active_members = Agency.objects.filter(
+        is_active=True, memberships__is_active=True, memberships__alliance__is_active=True
+    ).distinct()
+    if distribution == Distribution.NAMED:
+        wanted = {int(a) for a in agency_ids}
+        if sharing_group is not None:
+            _require(sharing_group.owner_agency_id == actor.agency_id, _("只能使用本单位的通报组。"))
+            wanted |= set(sharing_group.agencies.values_list("id", flat=True))
+        wanted.discard(actor.agency_id)
+        _require(bool(wanted), _("请至少选择一个接收单位或通报组。"), "no_recipients")
+        found = list(active_members.filter(pk__in=wanted))
+        missing = wanted - {a.pk for a in found}
+        if missing:
+            names = ", ".join(Agency.objects.filter(pk__in=missing).values_list("name", flat=True)) or str(
+                missing
+            )
+            raise LeadError(
+                _("以下单位不是有效的联盟成员单位，不能接收线索：%(names)s") % {"names": names},
+                code="not_member",
+            )
+        return found
+    if distribution == Distribution.ALLIANCE:
+        chosen = {int(a) for a in alliance_ids} or {lead.alliance_id}
+        allowed = _agency_alliance_ids(actor.agency_id)
+        _require(chosen <= allowed, _("只能向本单位所属的联盟通报。"), "not_member")
+        return list(
+            active_members.filter(memberships__alliance_id__in=chosen, memberships__is_active=True)
+            .exclude(pk=actor.agency_id)
+            .distinct()
+        )
+    if distribution == Distribution.CROSS_ALLIANCE:
+        return list(active_members.exclude(pk=actor.agency_id))
+    raise LeadError(_("请选择通报范围。"), code="distribution")
+
+
+def _next_reference(alliance: Alliance, year: int) -> str:
+    sequence, _created = LeadSequence.objects.select_for_update().get_or_create(alliance=alliance, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{alliance.code}-{year}-{sequence.last:06d}"
+
+
+@transaction.atomic
+def lead_send(
+    *,
+    actor: Actor,
+    lead: CaseLead,
+    distribution: str,
+    agency_ids=(),
+    sharing_group: SharingGroup | None = None,
+    alliance_ids=(),
+    request=None,
+) -> CaseLead:
+    """Send a draft: number it, create the recipients with their deadlines, grant permissions to their
+    groups, notify their officers, audit — all or nothing."""
+    lead = CaseLead.objects.select_for_update().select_related("alliance").get(pk=lead.pk)
+    if lead_policy.access(actor, lead) is Access.NONE:
+        raise Http404
+    _require(lead_policy.can_send(actor, lead), _("这条线索已经通报过了。"), "not_draft")
+    recipients = resolve_recipients(
+        actor=actor,
+        lead=lead,
+        distribution=distribution,
+        agency_ids=agency_ids,
+        sharing_group=sharing_group,
+        alliance_ids=alliance_ids,
+    )
+    _require(bool(recipients), _("所选范围内没有其他有效成员单位。"), "no_recipients")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    lead.reference = _next_reference(lead.alliance, today.year)
+    lead.status = LeadStatus.SENT
+    lead.sent_at = now
+    lead.distribution = distribution
+    lead.sharing_group = sharing_group if distribution == Distribution.NAMED else None
+    lead.save()
+    if distribution == Distribution.ALLIANCE:
+        lead.target_alliances.set({int(a) for a in alliance_ids} or {lead.alliance_id})
+    elif distribution == Distribution.CROSS_ALLIANCE:
+        lead.target_alliances.set(Alliance.objects.filter(is_active=True))
+    accept_due, feedback_due = deadlines_for(
+        alliance=lead.alliance, start=today, key_protection=lead.is_key_protection
+    )
+    LeadRecipient.objects.bulk_create(
+        [
+            LeadRecipient(
+                lead=lead, agency=agency, delivered_at=now, accept_due=accept_due, feedback_due=feedback_due
+            )
+            for agency in recipients
+        ]
+    )
+    group_ids = [agency.group_id for agency in recipients]
+    _grant(lead, lead_policy.VIEW, group_ids)
+    if not lead.restrict_sensitive:
+        _grant(lead, lead_policy.SENSITIVE, group_ids)
+    notifications.notify_agencies(
+        agency_ids=[a.pk for a in recipients],
+        kind=Notification.Kind.LEAD_RECEIVED,
+        lead=lead,
+        actor_agency_id=actor.agency_id,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.SEND,
+        obj=lead,
+        request=request,
+        details={"distribution": distribution, "recipients": sorted(a.pk for a in recipients)},
+    )
+    return lead
+
+
+# --- recipient workflow -----------------------------------------------------------------------------
+
+
+def _locked_recipient(actor: Actor, recipient: LeadRecipient) -> LeadRecipient:
+    recipient = (
+        LeadRecipient.objects.select_for_update()
+        .select_related("lead", "lead__alliance")
+        .get(pk=recipient.pk)
+    )
+    if lead_policy.access(actor, recipient.lead) is Access.NONE:
+        raise Http404
+    _require(
+        lead_policy.can_handle(actor, recipient), _("只有接收单位的办案人员才能办理这条线索。"), "forbidden"
+    )
+    return recipient
+
+
+def _status_changed(actor: Actor, recipient: LeadRecipient, action: str, request, details=None) -> None:
+    lead = recipient.lead
+    recipient.save()
+    others = {lead.originating_agency_id} - {actor.agency_id}
+    notifications.notify_agencies(
+        agency_ids=others, kind=Notification.Kind.LEAD_STATUS, lead=lead, actor_agency_id=actor.agency_id
+    )
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=lead,
+        request=request,
+        details={"recipient": recipient.agency_id, "status": recipient.status, **(details or {})},
+    )
+    _close_lead_if_finished(lead)
+
+
+def _close_lead_if_finished(lead: CaseLead) -> None:
+    if lead.status == LeadStatus.SENT and not lead.recipients.exclude(status__in=FINISHED_STATUSES).exists():
+        lead.status = LeadStatus.CLOSED
+        lead.save(update_fields=["status", "updated_at"])
+
+
+def recipient_mark_read(*, actor: Actor, recipient: LeadRecipient, request=None) -> LeadRecipient:
+    """The first time someone of the receiving agency opens the lead."""
+    if recipient.status != RecipientStatus.DELIVERED or recipient.agency_id != actor.agency_id:
+        return recipient
+    with transaction.atomic():
+        updated = LeadRecipient.objects.filter(pk=recipient.pk, status=RecipientStatus.DELIVERED).update(
+            status=RecipientStatus.READ, read_at=timezone.now()
+        )
+        if updated:
+            recipient.refresh_from_db()
+            notifications.notify_agencies(
+                agency_ids={recipient.lead.originating_agency_id} - {actor.agency_id},
+                kind=Notification.Kind.LEAD_STATUS,
+                lead=recipient.lead,
+                actor_agency_id=actor.agency_id,
+            )
+    return recipient
+
+
+@transaction.atomic
+def recipient_accept(*, actor: Actor, recipient: LeadRecipient, request=None) -> LeadRecipient:
+    recipient = _locked_recipient(actor, recipient)
+    _require(
+        recipient.status in (RecipientStatus.DELIVERED, RecipientStatus.READ),
+        _("当前状态为“%(status)s”，不能受理。") % {"status": recipient.get_status_display()},
+        "wrong_status",
+    )
+    recipient.status = RecipientStatus.ACCEPTED
+    recipient.decided_at = timezone.now()
+    recipient.read_at = recipient.read_at or recipient.decided_at
+    _status_changed(actor, recipient, AuditAction.ACCEPT, request)
+    return recipient
+
+
+@transaction.atomic
+def recipient_decline(*, actor: Actor, recipient: LeadRecipient, reason: str, request=None) -> LeadRecipient:
+    recipient = _locked_recipient(actor, recipient)
+    _require(
+        recipient.status in (RecipientStatus.DELIVERED, RecipientStatus.READ),
+        _("当前状态为“%(status)s”，不能作不予受理决定。") % {"status": recipient.get_status_display()},
+        "wrong_status",
+    )
+    _require(bool((reason or "").strip()), _("不予受理必须说明理由。"), "reason_required")
+    recipient.status = RecipientStatus.DECLINED
+    recipient.reason = reason.strip()
+    recipient.decided_at = timezone.now()
+    _status_changed(actor, recipient, AuditAction.DECLINE, request, {"reason": recipient.reason})
+    return recipient
+
+
+@transaction.atomic
+def recipient_transfer(
+    *, actor: Actor, recipient: LeadRecipient, to_agency: Agency, reason: str, request=None
+) -> LeadRecipient:
+    """Hand the lead on to another member agency (移送); returns the new agency's recipient row."""
+    recipient = _locked_recipient(actor, recipient)
+    lead = recipient.lead
+    _require(
+        recipient.status in (RecipientStatus.DELIVERED, RecipientStatus.READ),
+        _("当前状态为“%(status)s”，不能移送。") % {"status": recipient.get_status_display()},
+        "wrong_status",
+    )
+    _require(bool((reason or "").strip()), _("移送必须说明理由。"), "reason_required")
+    scope = {lead.alliance_id, *lead.target_alliances.values_list("id", flat=True)}
+    is_member = (
+        Membership.objects.active()
+        .filter(agency=to_agency, alliance_id__in=scope, alliance__is_active=True)
+        .exists()
+    )
+    _require(
+        to_agency.is_active and is_member,
+        _("“%(agency)s”不是本线索所属联盟的有效成员单位，不能移送。") % {"agency": to_agency.name},
+        "not_member",
+    )
+    _require(to_agency.pk != actor.agency_id, _("不能移送给本单位。"), "same_agency")
+    _require(
+        to_agency.pk != lead.originating_agency_id,
+        _("不能移送回通报单位；如不予受理请说明理由。"),
+        "originator",
+    )
+    already = (
+        LeadRecipient.objects.filter(lead=lead, agency=to_agency)
+        .exclude(status__in=FINISHED_STATUSES)
+        .exists()
+    )
+    _require(not already, _("“%(agency)s”已在办理这条线索。") % {"agency": to_agency.name}, "duplicate")
+    recipient.status = RecipientStatus.TRANSFERRED
+    recipient.reason = reason.strip()
+    recipient.decided_at = timezone.now()
+    recipient.save()
+    today = timezone.localdate()
+    accept_due, feedback_due = deadlines_for(
+        alliance=lead.alliance, start=today, key_protection=lead.is_key_protection
+    )
+    LeadRecipient.objects.filter(lead=lead, agency=to_agency).delete()  # an earlier finished row is replaced
+    new = LeadRecipient.objects.create(
+        lead=lead,
+        agency=to_agency,
+        transferred_from=recipient,
+        accept_due=accept_due,
+        feedback_due=feedback_due,
+    )
+    _grant(lead, lead_policy.VIEW, [to_agency.group_id])
+    if not lead.restrict_sensitive:
+        _grant(lead, lead_policy.SENSITIVE, [to_agency.group_id])
+    notifications.notify_agencies(
+        agency_ids=[to_agency.pk],
+        kind=Notification.Kind.LEAD_RECEIVED,
+        lead=lead,
+        actor_agency_id=actor.agency_id,
+    )
+    notifications.notify_agencies(
+        agency_ids={lead.originating_agency_id} - {actor.agency_id},
+        kind=Notification.Kind.LEAD_STATUS,
+        lead=lead,
+        actor_agency_id=actor.agency_id,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSFER,
+        obj=lead,
+        request=request,
+        details={"from": actor.agency_id, "to": to_agency.pk, "reason": recipient.reason},
+    )
+    return new
+
+
+@transaction.atomic
+def recipient_start(*, actor: Actor, recipient: LeadRecipient, request=None) -> LeadRecipient:
+    recipient = _locked_recipient(actor, recipient)
+    _require(
+        recipient.status == RecipientStatus.ACCEPTED, _("只有已受理的线索才能开始办理。"), "wrong_status"
+    )
+    recipient.status = RecipientStatus.IN_PROGRESS
+    _status_changed(actor, recipient, AuditAction.START, request)
+    return recipient
+
+
+@transaction.atomic
+def recipient_feedback(
+    *,
+    actor: Actor,
+    recipient: LeadRecipient,
+    kind: str,
+    note: str = "",
+    case_number: str = "",
+    goods_seized=None,
+    value_involved=None,
+    fines=None,
+    persons_transferred=None,
+    request=None,
+) -> LeadRecipient:
+    """Report the outcome (反馈): 立案 / 不予立案 / 移送公安 / 结案 with figures."""
+    recipient = _locked_recipient(actor, recipient)
+    _require(
+        recipient.status in (RecipientStatus.ACCEPTED, RecipientStatus.IN_PROGRESS, RecipientStatus.FEEDBACK),
+        _("线索尚未受理，不能反馈办理结果。请先受理。"),
+        "not_accepted",
+    )
+    _require(kind in FeedbackKind.values, _("请选择反馈结果。"), "feedback_kind")
+    errors = {}
+    for name, value in (("goods_seized", goods_seized), ("persons_transferred", persons_transferred)):
+        if value is not None and (not isinstance(value, int) or value < 0):
+            errors[name] = _("请输入不小于 0 的整数。")
+    for name, value in (("value_involved", value_involved), ("fines", fines)):
+        if value is not None:
+            try:
+                value = Decimal(str(value))
+            except ArithmeticError:
+                errors[name] = _("请输入金额（元），例如 12000.50。")
+                continue
+            if value < 0 or value.as_tuple().exponent < -2:
+                errors[name] = _("金额不能为负数，最多两位小数。")
+    if kind == FeedbackKind.TO_POLICE and not persons_transferred:
+        errors["persons_transferred"] = _("移送公安时请填写移送人数。")
+    if errors:
+        raise ValidationError(errors)
+    recipient.status = RecipientStatus.FEEDBACK
+    recipient.feedback_kind = kind
+    recipient.feedback_note = (note or "").strip()
+    recipient.case_number = (case_number or "").strip()
+    recipient.goods_seized = goods_seized
+    recipient.value_involved = Decimal(str(value_involved)) if value_involved is not None else None
+    recipient.fines = Decimal(str(fines)) if fines is not None else None
+    recipient.persons_transferred = persons_transferred
+    recipient.feedback_at = timezone.now()
+    recipient.full_clean(exclude=["lead", "agency", "transferred_from"])
+    _status_changed(actor, recipient, AuditAction.FEEDBACK, request, {"kind": kind})
+    return recipient
+
+
+@transaction.atomic
+def recipient_close(*, actor: Actor, recipient: LeadRecipient, request=None) -> LeadRecipient:
+    recipient = _locked_recipient(actor, recipient)
+    _require(recipient.status == RecipientStatus.FEEDBACK, _("反馈办理结果后才能办结。"), "wrong_status")
+    recipient.status = RecipientStatus.CLOSED
+    recipient.closed_at = timezone.now()
+    _status_changed(actor, recipient, AuditAction.CLOSE, request)
+    return recipient
+
+
+# --- restricted fields ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def access_request_create(*, actor: Actor, lead: CaseLead, reason: str, request=None) -> LeadAccessRequest:
+    access = lead_policy.access(actor, lead)
+    if access is Access.NONE:
+        raise Http404
+    _require(access is Access.SUMMARY, _("本单位已经可以查看这条线索的全部信息。"), "already_granted")
+    _require(bool((reason or "").strip()), _("请说明申请查看受限信息的理由。"), "reason_required")
+    pending = LeadAccessRequest.objects.filter(lead=lead, agency_id=actor.agency_id, state="pending").exists()
+    _require(not pending, _("本单位已有待审批的申请。"), "duplicate")
+    access_request = LeadAccessRequest.objects.create(
+        lead=lead, agency_id=actor.agency_id, requested_by=actor.user, reason=reason.strip()
+    )
+    notifications.notify_agencies(
+        agency_ids=[lead.originating_agency_id],
+        kind=Notification.Kind.ACCESS_REQUEST,
+        lead=lead,
+        actor_agency_id=actor.agency_id,
+    )
+    audit_record(actor=actor, action=AuditAction.ACCESS_REQUEST, obj=lead, request=request)
+    return access_request
+
+
+@transaction.atomic
+def access_request_decide(*, actor: Actor, access_request: LeadAccessRequest, grant: bool, request=None):
+    access_request = (
+        LeadAccessRequest.objects.select_for_update()
+        .select_related("lead", "agency")
+        .get(pk=access_request.pk)
+    )
+    lead = access_request.lead
+    if lead_policy.access(actor, lead) is Access.NONE:
+        raise Http404
+    _require(lead_policy.can_decide_access(actor, lead), _("只有通报单位可以审批查看申请。"), "forbidden")
+    _require(access_request.state == "pending", _("这个申请已经处理过了。"), "decided")
+    access_request.state = "granted" if grant else "denied"
+    access_request.decided_by = actor.user
+    access_request.decided_at = timezone.now()
+    access_request.save()
+    if grant:
+        _grant(lead, lead_policy.SENSITIVE, [access_request.agency.group_id])
+    notifications.notify_agencies(
+        agency_ids=[access_request.agency_id],
+        kind=Notification.Kind.ACCESS_DECIDED,
+        lead=lead,
+        actor_agency_id=actor.agency_id,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.ACCESS_GRANT if grant else AuditAction.ACCESS_DENY,
+        obj=lead,
+        request=request,
+        details={"agency": access_request.agency_id},
+    )
+    return access_request
+
+
+# --- discussion and evidence ------------------------------------------------------------------------
+
+
+def _lead_agencies(lead: CaseLead) -> set[int]:
+    """Agencies currently able to see ``lead``: those holding the view permission."""
+    return set(
+        Agency.objects.filter(
+            group__caseleadgroupobjectpermission__content_object=lead,
+            group__caseleadgroupobjectpermission__permission_id=permission_id(lead_policy.VIEW),
+        ).values_list("id", flat=True)
+    )
+
+
+@transaction.atomic
+def comment_add(*, actor: Actor, lead: CaseLead, body: str, request=None) -> LeadComment:
+    if not lead_policy.can_comment(actor, lead):
+        raise Http404
+    body = (body or "").strip()
+    _require(bool(body), _("讨论内容不能为空。"), "empty")
+    _require(len(body) <= 5000, _("讨论内容不能超过 5000 字。"), "too_long")
+    _require(lead.status != LeadStatus.DRAFT, _("草稿线索没有讨论区；请先通报。"), "draft")
+    comment = LeadComment.objects.create(lead=lead, author=actor.user, agency_id=actor.agency_id, body=body)
+    notifications.notify_agencies(
+        agency_ids=_lead_agencies(lead) - {actor.agency_id},
+        kind=Notification.Kind.LEAD_COMMENT,
+        lead=lead,
+        actor_agency_id=actor.agency_id,
+    )
+    audit_record(
+        actor=actor, action=AuditAction.COMMENT, obj=lead, request=request, details={"comment": comment.pk}
+    )
+    return comment
+
+
+ALLOWED_ATTACHMENT_TYPES = {
+    # extension: (content type, magic-byte prefixes that a genuine file starts with)
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "zip": ("application/zip", (b"PK\x03\x04",)),
+    "ofd": ("application/ofd", (b"PK\x03\x04",)),
+    "txt": ("text/plain; charset=utf-8", ()),
+}
+
+
+def attachment_limit() -> int:
+    return getattr(settings, "LEAD_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: Actor, lead: CaseLead, uploaded_file, is_sensitive: bool = True, request=None
+) -> LeadAttachment:
+    """Store an evidence file after checking its size, extension and content; hash it with SHA-256."""
+    access = lead_policy.access(actor, lead)
+    if access is Access.NONE:
+        raise Http404
+    name = uploaded_file.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
+    _require(
+        extension in ALLOWED_ATTACHMENT_TYPES,
+        _("不支持的文件类型“%(ext)s”。允许的类型：%(allowed)s。")
+        % {"ext": extension or "?", "allowed": allowed},
+        "file_type",
+    )
+    limit = attachment_limit()
+    _require(
+        0 < uploaded_file.size <= limit,
+        _("文件大小应在 1 字节到 %(limit)s 之间。") % {"limit": filesizeformat(limit)},
+        "file_size",
+    )
+    content_type, magics = ALLOWED_ATTACHMENT_TYPES[extension]
+    digest = hashlib.sha256()
+    head = b""
+    for chunk in uploaded_file.chunks():
+        if len(head) < 16:
+            head += chunk[: 16 - len(head)]
+        digest.update(chunk)
+    if magics and not any(head.startswith(m) for m in magics):
+        raise LeadError(
+            _("文件内容与扩展名“%(ext)s”不符，已拒绝。") % {"ext": extension}, code="file_content"
+        )
+    if not magics:
+        uploaded_file.seek(0)
+        try:
+            uploaded_file.read(64 * 1024).decode("utf-8")
+        except UnicodeDecodeError:
+            raise LeadError(_("文本文件必须是 UTF-8 编码。"), code="file_content") from None
+    uploaded_file.seek(0)
+    attachment = LeadAttachment(
+        lead=lead,
+        original_name=name[-200:],
+        content_type=content_type,
+        size=uploaded_file.size,
+        sha256=digest.hexdigest(),
+        is_sensitive=is_sensitive,
+        uploaded_by=actor.user,
+        agency_id=actor.agency_id,
+    )
+    attachment.file.save(attachment.sha256, uploaded_file, save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPLOAD,
+                obj=lead,
+                request=request,
+                details={"attachment": attachment.pk, "sha256": attachment.sha256, "size": attachment.size},
+            )
+    except Exception:
+        # Files are not transactional: a row that was not written leaves no file behind.
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+# --- sharing groups ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sharing_group_save(
+    *, actor: Actor, name: str, agency_ids, description: str = "", group=None
+) -> SharingGroup:
+    _require(actor.works_with_leads, _("您没有管理通报组的权限。"), "forbidden")
+    name = (name or "").strip()
+    _require(bool(name), _("请填写通报组名称。"), "name")
+    members = {int(a) for a in agency_ids} - {actor.agency_id}
+    _require(bool(members), _("通报组至少包含一个其他单位。"), "empty")
+    valid = set(Agency.objects.filter(pk__in=members, is_active=True).values_list("id", flat=True))
+    _require(valid == members, _("通报组只能包含有效的成员单位。"), "not_member")
+    if group is None:
+        _require(
+            not SharingGroup.objects.filter(owner_agency_id=actor.agency_id, name=name).exists(),
+            _("已有同名的通报组。"),
+            "duplicate",
+        )
+        group = SharingGroup.objects.create(
+            owner_agency_id=actor.agency_id, name=name, description=description
+        )
+    else:
+        _require(group.owner_agency_id == actor.agency_id, _("只能修改本单位的通报组。"), "forbidden")
+        group.name, group.description = name, description
+        group.save()
+    group.agencies.set(valid)
+    return group
+
+
+# --- public tips ------------------------------------------------------------------------------------
+
+
+def tip_agency_for_city(division_code: str) -> Agency | None:
+    """The agency that receives public tips for a city: its market-regulation (IP) office."""
+    return (
+        Agency.objects.filter(
+            division_code=division_code,
+            is_active=True,
+            kind__in=["market_regulation", "ip_office"],
+            memberships__is_active=True,
+        )
+        .order_by("kind", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def tip_submit(*, division_code: str, data: dict, contact: str = "", client_ip: str = "") -> PublicTip:
+    """Turn a public tip into an inbound lead for the city's agency; returns the tip with its reference."""
+    agency = tip_agency_for_city(division_code)
+    _require(agency is not None, _("所选城市暂无受理举报的成员单位。"), "city")
+    alliance_id = min(_agency_alliance_ids(agency.pk))
+    fields = {
+        k: v for k, v in data.items() if k in EDITABLE_FIELDS and k not in ("alliance", "restrict_sensitive")
+    }
+    lead = CaseLead(
+        alliance_id=alliance_id,
+        originating_agency=agency,
+        source=LeadSource.PUBLIC_TIP,
+        status=LeadStatus.DRAFT,
+        distribution=Distribution.DRAFT,
+        restrict_sensitive=True,  # the tipster's identity stays with the receiving agency
+        **fields,
+    )
+    if contact:
+        lead.informant = contact[:200]
+    _normalise(lead)
+    lead.save()
+    for codename in (lead_policy.VIEW, lead_policy.SENSITIVE, lead_policy.MANAGE):
+        _grant(lead, codename, [agency.group_id])
+    today = timezone.localdate()
+    accept_due, feedback_due = deadlines_for(alliance=lead.alliance, start=today, key_protection=False)
+    LeadRecipient.objects.create(lead=lead, agency=agency, accept_due=accept_due, feedback_due=feedback_due)
+    lead_identifiers_refresh(lead=lead)
+    tip = PublicTip.objects.create(
+        reference="JB" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _n in range(10)),
+        lead=lead,
+        contact=contact[:100],
+        ip_hash=hashlib.sha256((client_ip + settings.SECRET_KEY).encode()).hexdigest() if client_ip else "",
+    )
+    notifications.notify_agencies(agency_ids=[agency.pk], kind=Notification.Kind.TIP_RECEIVED, lead=lead)
+    audit_record(actor=None, action=AuditAction.TIP, obj=lead, details={"agency": agency.pk})
+    return tip
+
+
+PUBLIC_TIP_STATUS = {
+    RecipientStatus.DELIVERED: _lazy("已接收，等待受理"),
+    RecipientStatus.READ: _lazy("正在审查"),
+    RecipientStatus.ACCEPTED: _lazy("已受理，正在核查"),
+    RecipientStatus.IN_PROGRESS: _lazy("已受理，正在核查"),
+    RecipientStatus.TRANSFERRED: _lazy("已移送有关部门处理"),
+    RecipientStatus.DECLINED: _lazy("经审查不予受理"),
+    RecipientStatus.FEEDBACK: _lazy("已办结"),
+    RecipientStatus.CLOSED: _lazy("已办结"),
+}
+
+
+def tip_status(*, reference: str) -> tuple[PublicTip, str] | None:
+    """What a tipster may know about their tip: received / reviewed / handled — never case details."""
+    tip = PublicTip.objects.select_related("lead").filter(reference=(reference or "").strip().upper()).first()
+    if tip is None:
+        return None
+    statuses = list(tip.lead.recipients.order_by("-delivered_at", "-pk").values_list("status", flat=True))
+    # A transferred tip is still being handled by the agency it went to: report the open row if any.
+    open_statuses = [s for s in statuses if s not in FINISHED_STATUSES]
+    status = (open_statuses or statuses or [RecipientStatus.DELIVERED])[0]
+    return tip, str(PUBLIC_TIP_STATUS[status])
+
+
+# --- deadlines --------------------------------------------------------------------------------------
+
+
+def deadlines_process(*, today=None) -> dict:
+    """Remind agencies of deadlines that are near or passed (督办) and escalate long-overdue items.
+
+    Run daily (``manage.py leads_remind``). At most one reminder per recipient row per day. Escalation
+    goes to both agencies' liaisons and, where the alliance secretariat's agency can see the lead, to the
+    secretariat; it happens once per row.
+    """
+    from .workdays import add_working_days, working_days_between
+
+    today = today or timezone.localdate()
+    counts = {"reminded": 0, "escalated": 0}
+    open_rows = (
+        LeadRecipient.objects.filter(
+            status__in=[
+                RecipientStatus.DELIVERED,
+                RecipientStatus.READ,
+                RecipientStatus.ACCEPTED,
+                RecipientStatus.IN_PROGRESS,
+            ]
+        )
+        .select_related("lead", "lead__alliance", "agency")
+        .order_by("pk")
+    )
+    for row in open_rows.iterator(chunk_size=1000):
+        alliance = row.lead.alliance
+        due = (
+            row.accept_due
+            if row.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
+            else row.feedback_due
+        )
+        reminded_today = row.last_reminded_on == today
+        near = add_working_days(today, alliance.remind_before_working_days, alliance_id=alliance.pk) >= due
+        with transaction.atomic():
+            if (near or today > due) and not reminded_today:
+                notifications.notify_agencies(
+                    agency_ids=[row.agency_id], kind=Notification.Kind.REMINDER, lead=row.lead
+                )
+                LeadRecipient.objects.filter(pk=row.pk).update(
+                    reminders_sent=row.reminders_sent + 1, last_reminded_on=today
+                )
+                audit_record(
+                    actor=None, action=AuditAction.REMIND, obj=row.lead, details={"recipient": row.agency_id}
+                )
+                counts["reminded"] += 1
+            overdue_by = working_days_between(due, today, alliance_id=alliance.pk) if today > due else 0
+            if overdue_by >= max(1, alliance.escalate_after_working_days) and row.escalated_at is None:
+                _escalate(row)
+                counts["escalated"] += 1
+    return counts
+
+
+def _escalate(row: LeadRecipient) -> None:
+    from alliances.models import MembershipRole
+
+    lead = row.lead
+    liaisons = notifications.agency_users([row.agency_id, lead.originating_agency_id], roles=("liaison",))
+    secretariat_agencies = Membership.objects.active().filter(
+        alliance_id=lead.alliance_id, role=MembershipRole.SECRETARIAT
+    )
+    can_see = set(
+        CaseLeadGroupObjectPermission.objects.filter(
+            content_object=lead, permission_id=permission_id(lead_policy.VIEW)
+        ).values_list("group_id", flat=True)
+    )
+    secretariat_ids = [
+        m.agency_id for m in secretariat_agencies.select_related("agency") if m.agency.group_id in can_see
+    ]
+    secretariat_users = notifications.agency_users(secretariat_ids, roles=("secretariat",))
+    notifications.notify_users(
+        user_ids=liaisons + secretariat_users,
+        kind=Notification.Kind.ESCALATION,
+        lead=lead,
+        actor_agency_id=row.agency_id,
+    )
+    LeadRecipient.objects.filter(pk=row.pk).update(escalated_at=timezone.now())
+    audit_record(actor=None, action=AuditAction.ESCALATE, obj=lead, details={"recipient": row.agency_id})
+
+
+def visible_agencies_for_transfer(*, lead: CaseLead) -> list[Agency]:
+    scope = {lead.alliance_id, *lead.target_alliances.values_list("id", flat=True)}
+    return list(
+        Agency.objects.filter(
+            is_active=True,
+            memberships__alliance_id__in=scope,
+            memberships__is_active=True,
+        )
+        .exclude(Q(pk=lead.originating_agency_id))
+        .distinct()
+        .order_by("division_code", "name")
+    )

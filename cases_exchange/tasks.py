@@ -1,0 +1,43 @@
+"""Background work of the lead exchange: e-mail for notifications."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django_tasks import task
+
+from .models import Notification, NotificationPreference
+
+
+def _email_for(notification) -> tuple[str, str]:
+    from .presentation import notification_text
+
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = notification_text(notification, for_email=True)
+    return subject, body
+
+
+@task()
+def send_notification_emails(notification_ids):
+    """E-mail each unsent notification whose recipient wants it; mark it sent. Safe to run twice."""
+    sent = 0
+    rows = (
+        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+        .select_related("recipient", "lead", "actor_agency")
+        .order_by("pk")
+    )
+    prefs = {
+        p.user_id: p
+        for p in NotificationPreference.objects.filter(user_id__in=[n.recipient_id for n in rows])
+    }
+    for notification in rows:
+        user = notification.recipient
+        pref = prefs.get(user.pk)
+        if not user.email or (pref is not None and not pref.wants_email(notification.kind)):
+            continue
+        subject, body = _email_for(notification)
+        send_mail(subject, body, None, [user.email], fail_silently=False)
+        Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,669 @@
+"""Officer interface of the lead exchange (线索工作台) and the public tip forms.
+
+Views are thin: they read through ``selectors`` and the permission policy, write through ``services``,
+and turn :class:`~cases_exchange.services.LeadError` into a message on the same page.
+"""
+
+import csv
+import io
+from datetime import timedelta
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from alliances.models import Agency, Alliance
+from portal.pagination import CappedPaginator
+from portal.ratelimit import client_ip, hit
+
+from . import notifications as notif
+from . import selectors, services
+from .audit import AuditAction, audit_record
+from .correlation import clusters, related_leads
+from .forms import (
+    AttachmentForm,
+    CommentForm,
+    FeedbackForm,
+    LeadForm,
+    ReasonForm,
+    SendForm,
+    SharingGroupForm,
+    TipForm,
+    TipStatusForm,
+    TransferForm,
+)
+from .models import (
+    CaseLead,
+    LeadAccessRequest,
+    LeadAttachment,
+    Notification,
+    NotificationPreference,
+    SharingGroup,
+)
+from .permissions import Access, actor_for_user, lead_policy
+from .presentation import LeadView, notification_text, notification_url
+
+PAGE_SIZE = 25
+
+
+def officer_required(view):
+    """Signed in and working with leads (officer, liaison, secretariat of an active agency)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        actor = actor_for_user(request.user)
+        if not actor.works_with_leads:
+            raise PermissionDenied(_("您的账号不能使用线索工作台。"))
+        request.actor = actor
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _errors(error: ValidationError) -> list[str]:
+    if hasattr(error, "message_dict"):
+        return [f"{msg}" for msgs in error.message_dict.values() for msg in msgs]
+    return list(error.messages)
+
+
+def _flash_errors(request, error: ValidationError) -> None:
+    for message in _errors(error):
+        messages.error(request, message)
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+TABS = ("received", "sent", "overdue", "drafts")
+
+
+@officer_required
+@require_GET
+def lead_list(request):
+    actor = request.actor
+    tab = request.GET.get("tab", "received")
+    tab = tab if tab in TABS else "received"
+    status = request.GET.get("status", "")
+    rows = selectors.lead_rows(actor=actor, tab=tab, status=status)
+    page = CappedPaginator(rows, PAGE_SIZE, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    context = {
+        "section": tab,
+        "tab": tab,
+        "status": status,
+        "page_obj": page,
+        "counts": selectors.lead_counts(actor=actor),
+        "status_choices": selectors.status_choices(tab),
+    }
+    if request.GET.get("fragment"):
+        return render(request, "cases_exchange/includes/lead_table.html", context)
+    return render(request, "cases_exchange/lead_list.html", context)
+
+
+@officer_required
+@require_GET
+def lead_export(request, fmt):
+    """The current list as XLSX (preferred) or CSV with BOM; summary fields only; audited."""
+    actor = request.actor
+    tab = request.GET.get("tab", "received")
+    tab = tab if tab in TABS else "received"
+    rows = list(selectors.lead_rows(actor=actor, tab=tab, status=request.GET.get("status", ""))[:5000])
+    header, table = selectors.export_table(rows, tab=tab)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="caselead",
+        request=request,
+        details={"tab": tab, "rows": len(table), "format": fmt},
+    )
+    stamp = timezone.localdate().isoformat()
+    name = f"线索清单-{tab}-{stamp}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([[selectors.safe_cell(v) for v in row] for row in table])
+        response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "线索"
+        sheet.append(header)
+        for row in table:
+            sheet.append([selectors.safe_cell(v) for v in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    ascii_name = f"leads-{tab}-{stamp}.{fmt}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}.{fmt}"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- create, edit, send -----------------------------------------------------------------------------
+
+
+def _member_alliances(actor):
+    return Alliance.objects.filter(
+        is_active=True, memberships__agency_id=actor.agency_id, memberships__is_active=True
+    ).distinct()
+
+
+@officer_required
+def lead_create(request):
+    actor = request.actor
+    alliances = _member_alliances(actor)
+    form = LeadForm(request.POST or None, alliances=alliances)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead = services.lead_create(actor=actor, data=form.cleaned_data, request=request)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            for upload in request.FILES.getlist("files"):
+                try:
+                    services.attachment_add(actor=actor, lead=lead, uploaded_file=upload, request=request)
+                except ValidationError as error:
+                    _flash_errors(request, error)
+            messages.success(request, _("线索草稿已保存，请选择通报范围后发送。"))
+            return redirect("cases_exchange:lead_detail", lead.pk)
+    return render(
+        request, "cases_exchange/lead_form.html", {"form": form, "creating": True, "section": "new"}
+    )
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "message_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@officer_required
+def lead_edit(request, pk):
+    actor = request.actor
+    lead, _access = lead_policy.get_or_404(actor, pk)
+    if not lead_policy.can_edit(actor, lead):
+        messages.error(request, _("已通报的线索不能再修改；请通过讨论区补充说明。"))
+        return redirect("cases_exchange:lead_detail", lead.pk)
+    form = LeadForm(request.POST or None, instance=lead, alliances=_member_alliances(actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lead_update(
+                actor=actor, lead=CaseLead.objects.get(pk=lead.pk), data=form.cleaned_data, request=request
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("草稿已更新。"))
+            return redirect("cases_exchange:lead_detail", lead.pk)
+    return render(
+        request,
+        "cases_exchange/lead_form.html",
+        {"form": form, "lead": lead, "creating": False, "section": "drafts"},
+    )
+
+
+def _send_form(actor, data=None):
+    return SendForm(
+        data,
+        agencies=selectors.recipient_choices(actor=actor),
+        sharing_groups=SharingGroup.objects.filter(owner_agency_id=actor.agency_id),
+        alliances=_member_alliances(actor),
+    )
+
+
+@officer_required
+@require_POST
+def lead_send(request, pk):
+    actor = request.actor
+    lead, _access = lead_policy.get_or_404(actor, pk)
+    form = _send_form(actor, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请检查通报范围和接收单位。"))
+        return redirect("cases_exchange:lead_detail", lead.pk)
+    try:
+        services.lead_send(
+            actor=actor,
+            lead=lead,
+            distribution=form.cleaned_data["distribution"],
+            agency_ids=[a.pk for a in form.cleaned_data["agencies"]],
+            sharing_group=form.cleaned_data["sharing_group"],
+            alliance_ids=[a.pk for a in form.cleaned_data["alliances"]],
+            request=request,
+        )
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("线索已通报。"))
+    return redirect("cases_exchange:lead_detail", lead.pk)
+
+
+# --- the lead page ----------------------------------------------------------------------------------
+
+
+@officer_required
+def lead_detail(request, pk):
+    actor = request.actor
+    lead, access = lead_policy.get_or_404(
+        actor, pk, CaseLead.objects.select_related("alliance", "originating_agency")
+    )
+    own = lead_policy.own_recipient(actor, lead)
+    if own is not None:
+        own = services.recipient_mark_read(actor=actor, recipient=own, request=request)
+    if access is Access.FULL:
+        audit_record(actor=actor, action=AuditAction.READ, obj=lead, request=request)
+    context = selectors.lead_page_context(actor=actor, lead=lead, access=access, own=own)
+    context.update(
+        section="received" if own is not None else ("drafts" if lead.status == "draft" else "sent"),
+        view=LeadView(lead, access),
+        related=related_leads(actor=actor, lead=lead) if lead.status != "draft" else [],
+        send_form=_send_form(actor) if lead_policy.can_send(actor, lead) else None,
+        reason_form=ReasonForm(),
+        transfer_form=TransferForm(
+            agencies=Agency.objects.filter(
+                pk__in=[a.pk for a in services.visible_agencies_for_transfer(lead=lead)]
+            )
+        )
+        if own is not None
+        else None,
+        feedback_form=FeedbackForm(),
+        comment_form=CommentForm(),
+        attachment_form=AttachmentForm(),
+    )
+    if request.GET.get("fragment") == "recipients":
+        return render(request, "cases_exchange/includes/recipients.html", context)
+    return render(request, "cases_exchange/lead_detail.html", context)
+
+
+RECIPIENT_ACTIONS = {"accept", "decline", "transfer", "start", "feedback", "close"}
+
+
+@officer_required
+@require_POST
+def recipient_act(request, pk, action):
+    if action not in RECIPIENT_ACTIONS:
+        raise Http404
+    actor = request.actor
+    lead, _access = lead_policy.get_or_404(actor, pk)
+    own = lead_policy.own_recipient(actor, lead)
+    if own is None:
+        raise Http404
+    try:
+        if action == "accept":
+            services.recipient_accept(actor=actor, recipient=own, request=request)
+            messages.success(request, _("已受理。"))
+        elif action == "start":
+            services.recipient_start(actor=actor, recipient=own, request=request)
+            messages.success(request, _("已开始办理。"))
+        elif action == "close":
+            services.recipient_close(actor=actor, recipient=own, request=request)
+            messages.success(request, _("已办结。"))
+        elif action == "decline":
+            form = ReasonForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.recipient_decline(actor=actor, recipient=own, reason=reason, request=request)
+            messages.success(request, _("已作出不予受理决定。"))
+        elif action == "transfer":
+            to = Agency.objects.filter(pk=request.POST.get("to_agency") or 0).first()
+            if to is None:
+                raise services.LeadError(_("请选择移送的单位。"), code="to_agency")
+            services.recipient_transfer(
+                actor=actor,
+                recipient=own,
+                to_agency=to,
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
+            messages.success(request, _("已移送至%(agency)s。") % {"agency": to.name})
+        elif action == "feedback":
+            form = FeedbackForm(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return redirect("cases_exchange:lead_detail", lead.pk)
+            data = form.cleaned_data
+            services.recipient_feedback(
+                actor=actor,
+                recipient=own,
+                kind=data["kind"],
+                note=data["note"],
+                case_number=data["case_number"],
+                goods_seized=data["goods_seized"],
+                value_involved=data["value_involved"],
+                fines=data["fines"],
+                persons_transferred=data["persons_transferred"],
+                request=request,
+            )
+            messages.success(request, _("办理结果已反馈。"))
+    except ValidationError as error:
+        _flash_errors(request, error)
+    return redirect("cases_exchange:lead_detail", lead.pk)
+
+
+@officer_required
+@require_POST
+def comment_post(request, pk):
+    actor = request.actor
+    lead, _access = lead_policy.get_or_404(actor, pk)
+    try:
+        services.comment_add(actor=actor, lead=lead, body=request.POST.get("body", ""), request=request)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    return redirect(f"{lead_url(lead)}#discussion")
+
+
+def lead_url(lead) -> str:
+    from django.urls import reverse
+
+    return reverse("cases_exchange:lead_detail", args=[lead.pk])
+
+
+@officer_required
+@require_POST
+def attachment_upload(request, pk):
+    actor = request.actor
+    lead, _access = lead_policy.get_or_404(actor, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件。"))
+    else:
+        try:
+            services.attachment_add(
+                actor=actor,
+                lead=lead,
+                uploaded_file=form.cleaned_data["file"],
+                is_sensitive=form.cleaned_data["is_sensitive"],
+                request=request,
+            )
+            messages.success(request, _("附件已上传。"))
+        except ValidationError as error:
+            _flash_errors(request, error)
+    return redirect(f"{lead_url(lead)}#attachments")
+
+
+@officer_required
+@require_GET
+def attachment_download(request, pk, attachment_id):
+    actor = request.actor
+    lead, _access = lead_policy.get_or_404(actor, pk)
+    attachment = get_object_or_404(LeadAttachment, pk=attachment_id, lead=lead)
+    if not lead_policy.can_download(actor, attachment):
+        raise Http404
+    audit_record(
+        actor=actor,
+        action=AuditAction.DOWNLOAD,
+        obj=lead,
+        request=request,
+        details={"attachment": attachment.pk, "sha256": attachment.sha256},
+    )
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    ascii_name = f"lead-{lead.pk}-attachment-{attachment.pk}.{attachment.original_name.rsplit('.', 1)[-1]}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.original_name)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@officer_required
+@require_POST
+def access_request_post(request, pk):
+    actor = request.actor
+    lead, _access = lead_policy.get_or_404(actor, pk)
+    try:
+        services.access_request_create(
+            actor=actor, lead=lead, reason=request.POST.get("reason", ""), request=request
+        )
+        messages.success(request, _("申请已提交，等待通报单位审批。"))
+    except ValidationError as error:
+        _flash_errors(request, error)
+    return redirect("cases_exchange:lead_detail", lead.pk)
+
+
+@officer_required
+@require_POST
+def access_request_decide(request, pk, request_id, decision):
+    actor = request.actor
+    lead, _access = lead_policy.get_or_404(actor, pk)
+    access_request = get_object_or_404(LeadAccessRequest, pk=request_id, lead=lead)
+    try:
+        services.access_request_decide(
+            actor=actor, access_request=access_request, grant=decision == "grant", request=request
+        )
+        messages.success(request, _("已处理查看申请。"))
+    except ValidationError as error:
+        _flash_errors(request, error)
+    return redirect("cases_exchange:lead_detail", lead.pk)
+
+
+# --- oversight --------------------------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def cluster_list(request):
+    return render(
+        request,
+        "cases_exchange/clusters.html",
+        {"clusters": clusters(actor=request.actor), "section": "clusters"},
+    )
+
+
+@officer_required
+@require_GET
+def stats(request):
+    return render(
+        request,
+        "cases_exchange/stats.html",
+        {"rows": selectors.city_stats(actor=request.actor), "section": "stats"},
+    )
+
+
+@officer_required
+@require_GET
+def audit_log(request):
+    actor = request.actor
+    if not actor.is_liaison:
+        raise PermissionDenied(_("审计记录仅对联络员和秘书处开放。"))
+    events = selectors.audit_events(actor=actor, action=request.GET.get("action", ""))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    actions = sorted(v for k, v in vars(AuditAction).items() if k.isupper())
+    return render(
+        request,
+        "cases_exchange/audit_log.html",
+        {"page_obj": page, "action": request.GET.get("action", ""), "actions": actions, "section": "audit"},
+    )
+
+
+@officer_required
+def sharing_groups(request):
+    actor = request.actor
+    form = SharingGroupForm(request.POST or None, agencies=selectors.recipient_choices(actor=actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sharing_group_save(
+                actor=actor,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                agency_ids=[a.pk for a in form.cleaned_data["agencies"]],
+            )
+            messages.success(request, _("通报组已保存。"))
+            return redirect("cases_exchange:sharing_groups")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    groups = SharingGroup.objects.filter(owner_agency_id=actor.agency_id).prefetch_related("agencies")
+    return render(
+        request, "cases_exchange/sharing_groups.html", {"form": form, "groups": groups, "section": "groups"}
+    )
+
+
+# --- notifications ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    rows = (
+        Notification.objects.filter(recipient=request.user)
+        .select_related("lead", "actor_agency")
+        .order_by("-id")
+    )
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    items = notif.visible_to_recipient(list(page.object_list), request.user)
+    entries = [(n, *notification_text(n), notification_url(n)) for n in items]
+    return render(
+        request,
+        "cases_exchange/notifications.html",
+        {"page_obj": page, "entries": entries, "section": "notifications"},
+    )
+
+
+@login_required
+@require_GET
+def notification_feed(request):
+    """JSON of the user's notifications after ``?after=<id>`` — what the websocket client fetches."""
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        after = 0
+    rows = list(notif.feed_after(request.user, after).select_related("lead", "actor_agency"))
+    items = notif.visible_to_recipient(rows, request.user)
+    data = [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "lead_id": n.lead_id,
+            "title": notification_text(n)[0],
+            "body": notification_text(n)[1],
+            "url": notification_url(n),
+            "read": n.read_at is not None,
+            "created_at": n.created_at.isoformat(),
+        }
+        for n in items
+    ]
+    last_id = rows[-1].pk if rows else after
+    return JsonResponse({"items": data, "last_id": last_id, "unread": notif.unread_count(request.user)})
+
+
+@login_required
+@require_POST
+def notification_mark_read(request):
+    ids = request.POST.getlist("id")
+    notif.mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"unread": notif.unread_count(request.user)})
+    return redirect("cases_exchange:notifications")
+
+
+@login_required
+def notification_preferences(request):
+    preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        preference.email_enabled = request.POST.get("email_enabled") == "on"
+        kinds = [k for k in request.POST.getlist("email_kinds") if k in Notification.Kind.values]
+        preference.email_kinds = kinds
+        preference.save()
+        messages.success(request, _("通知设置已保存。"))
+        return redirect("cases_exchange:notification_preferences")
+    return render(
+        request,
+        "cases_exchange/notification_preferences.html",
+        {"preference": preference, "kinds": Notification.Kind.choices, "section": "notifications"},
+    )
+
+
+# --- public tips ------------------------------------------------------------------------------------
+
+TIP_LIMIT_PER_HOUR = 5
+TIP_MIN_SECONDS = 3
+_tip_signer = signing.TimestampSigner(salt="portal.tip-form")
+
+
+def tip_new(request):
+    cities = selectors.tip_cities()
+    if request.method == "POST":
+        form = TipForm(request.POST, cities=cities)
+        allowed = hit(scope="tip", key=client_ip(request), limit=TIP_LIMIT_PER_HOUR, window_seconds=3600)
+        if not allowed:
+            form.add_error(None, _("提交过于频繁，请一小时后再试，或拨打 12315 热线。"))
+        elif form.is_valid() and _tip_is_human(form):
+            data = form.cleaned_data
+            try:
+                tip = services.tip_submit(
+                    division_code=data["city"],
+                    data={
+                        "title": data["title"],
+                        "summary": data["summary"],
+                        "ip_type": data["ip_type"],
+                        "channel": data["channel"],
+                        "infringement_type": "other",
+                        "suspect_name": data["suspect_name"],
+                        "suspect_shop_url": data["suspect_shop_url"],
+                        "location_address": data["location_address"],
+                        "location_city": dict(cities).get(data["city"], ""),
+                        "location_division_code": data["city"],
+                    },
+                    contact=data["contact"],
+                    client_ip=client_ip(request),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                return render(request, "cases_exchange/tip_done.html", {"tip": tip}, status=201)
+        elif form.is_bound and not form.errors:
+            form.add_error(None, _("提交未通过校验，请刷新页面后重新填写。"))
+    else:
+        form = TipForm(cities=cities, initial={"started": _tip_signer.sign(str(timezone.now().timestamp()))})
+    return render(request, "cases_exchange/tip_form.html", {"form": form})
+
+
+def _tip_is_human(form) -> bool:
+    """Honeypot empty and the form filled in a plausible time (signed timestamp, 3 s to 2 h)."""
+    if form.cleaned_data.get("website"):
+        return False
+    try:
+        started = float(_tip_signer.unsign(form.cleaned_data["started"], max_age=timedelta(hours=2)))
+    except (signing.BadSignature, ValueError):
+        return False
+    return timezone.now().timestamp() - started >= TIP_MIN_SECONDS
+
+
+def tip_status(request):
+    form = TipStatusForm(request.GET or None)
+    result = None
+    if form.is_bound:
+        if not hit(scope="tip-status", key=client_ip(request), limit=30, window_seconds=3600):
+            form.add_error(None, _("查询过于频繁，请稍后再试。"))
+        elif form.is_valid():
+            found = services.tip_status(reference=form.cleaned_data["reference"])
+            if found is None:
+                form.add_error("reference", _("未找到该查询编号，请核对后重试。"))
+            else:
+                result = {
+                    "reference": found[0].reference,
+                    "status": found[1],
+                    "created_at": found[0].created_at,
+                }
+    response = render(request, "cases_exchange/tip_status.html", {"form": form, "result": result})
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,111 @@
+"""Two officers of two agencies in two browsers: a lead sent by one appears in the other's inbox without
+reloading; when the receiver accepts it, the sender's lead page updates without reloading."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import screenshot_dir, sign_in
+
+
+def test_lead_sent_and_accepted_shows_up_live_on_both_sides(browser, portal_server):
+    base = portal_server.base_url
+    sender_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    receiver_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    sender = sender_context.new_page()
+    receiver = receiver_context.new_page()
+    for page in (sender, receiver):
+        page.set_default_timeout(15_000)
+
+    sign_in(sender, base, "xz_officer")
+    sign_in(receiver, base, "sq_officer")
+
+    receiver.goto(base + "/leads/")
+    expect(receiver.get_by_role("heading", level=1)).to_have_text("收到的线索")
+    expect(receiver.locator("body")).to_have_attribute("data-live", "connected")
+    receiver.evaluate("window.__sameDocument = true")
+    unread_before = int(receiver.locator("#unread-count").get_attribute("data-unread"))
+
+    # The sender drafts a lead and sends it to 宿迁 by name.
+    sender.goto(base + "/leads/new/")
+    sender.get_by_label("线索标题").fill("浏览器测试：假冒配件网店")
+    sender.get_by_label("线索概要").fill("某网店销售假冒注册商标的液压配件，发货地在宿迁。")
+    sender.get_by_label("知识产权类型").select_option("trademark")
+    sender.get_by_label("违法类型").select_option("counterfeit_trademark")
+    sender.get_by_label("发现渠道").select_option("ecommerce")
+    sender.get_by_label("统一社会信用代码").fill("91350200776049653A")
+    sender.get_by_role("button", name="保存草稿").click()
+    expect(sender.get_by_text("线索草稿已保存")).to_be_visible()
+    sender.get_by_label("指定单位").check()
+    sender.get_by_placeholder("按城市或单位名称筛选").fill("宿迁")
+    sender.get_by_label("宿迁市市场监督管理局").check()
+    sender.get_by_role("button", name="发送通报").click()
+    expect(sender.get_by_text("线索已通报。")).to_be_visible()
+    reference = sender.locator(".lead__ref").inner_text().split()[0]
+    assert re.fullmatch(r"HH-\d{4}-\d{6}", reference)
+
+    # The receiver's open inbox shows it without a reload, and the unread counter went up.
+    row = receiver.locator("#lead-list tr", has_text="浏览器测试：假冒配件网店")
+    expect(row).to_be_visible(timeout=10_000)
+    expect(row).to_contain_text(reference)
+    expect(receiver.locator("#unread-count")).to_have_text(str(unread_before + 1))
+    assert receiver.evaluate("window.__sameDocument") is True
+    receiver.screenshot(path=screenshot_dir() / "inbox-live.png")
+
+    # The sender keeps the lead page open; the receiver accepts.
+    expect(sender.locator("body")).to_have_attribute("data-live", "connected")
+    sender.evaluate("window.__sameDocument = true")
+    status = sender.locator("#lead-recipients [data-recipient-status]").first
+    expect(status).to_have_text("已送达")
+    row.get_by_role("link", name=reference).click()
+    expect(receiver.get_by_role("heading", level=1)).to_have_text("浏览器测试：假冒配件网店")
+    expect(status).to_have_text("已阅", timeout=10_000)  # opening it marked it read
+    receiver.get_by_role("button", name="受理", exact=True).click()
+    expect(receiver.get_by_text("已受理。")).to_be_visible()
+
+    expect(status).to_have_text("已受理", timeout=10_000)
+    assert sender.evaluate("window.__sameDocument") is True
+    sender.screenshot(path=screenshot_dir() / "lead-accepted-live.png", full_page=True)
+    sender_context.close()
+    receiver_context.close()
+
+
+def test_public_tip_reaches_the_city_agency_and_status_is_checkable(browser, portal_server):
+    import time
+
+    base = portal_server.base_url
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base + "/tips/new/")
+    page.get_by_label("发生地城市").select_option(label="江苏省 · 宿迁市")
+    page.get_by_label("举报事项").fill("网店销售假冒白酒")
+    page.get_by_label("具体情况").fill("某网店销售假冒某品牌白酒，价格明显低于市场价，疑似假货。")
+    time.sleep(3.2)  # people take longer than the form's minimum fill time
+    page.get_by_role("button", name="提交举报").click()
+    reference = page.locator("#tip-reference").inner_text()
+    assert re.fullmatch(r"JB[A-Z0-9]{10}", reference)
+    page.screenshot(path=screenshot_dir() / "tip-done-phone.png", full_page=True)
+    page.get_by_role("link", name="查询办理进度").click()
+    expect(page.locator(".tip-status")).to_have_text("已接收，等待受理")
+    context.close()
+
+
+def test_workspace_fits_a_phone_screen(browser, portal_server):
+    base = portal_server.base_url
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, base, "xz_officer")
+    for path in (
+        "/leads/",
+        "/leads/?tab=sent",
+        "/leads/1/",
+        "/leads/new/",
+        "/en/leads/new/",
+        "/leads/clusters/",
+        "/notifications/",
+    ):
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.goto(base + "/leads/1/")
+    page.screenshot(path=screenshot_dir() / "lead-phone.png", full_page=True)
+    context.close()

@@ -1,0 +1,155 @@
+"""/api/v1/leads for member systems (agency token) and the browser (session with CSRF)."""
+
+import pytest
+
+from alliances.services import agency_token_issue
+from cases_exchange.models import CaseLead, LeadRecipient
+
+pytestmark = pytest.mark.django_db
+
+LEAD = {
+    "title": "接口通报的线索",
+    "summary": "某网店销售假冒商品。",
+    "ip_type": "trademark",
+    "infringement_type": "counterfeit_trademark",
+    "channel": "ecommerce",
+    "suspect_credit_code": "91350200776049653A",
+}
+
+
+@pytest.fixture
+def tokens(world):
+    return {key: agency_token_issue(agency=world.agencies[key], name="办案系统")[1] for key in "ABCD"}
+
+
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_member_system_creates_and_sends_a_lead(client, world, tokens):
+    response = client.post(
+        "/api/v1/leads",
+        {**LEAD, "send": {"distribution": "named", "agency_ids": [world.agencies["B"].pk]}},
+        content_type="application/json",
+        headers=auth(tokens["A"]),
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["reference"].startswith("HH-")
+    assert body["status"] == "sent"
+    assert [r["agency"] for r in body["recipients"]] == ["宿迁市市场监督管理局"]
+    lead = CaseLead.objects.get(pk=body["id"])
+    assert lead.source == "api"
+    assert lead.created_by is None
+
+
+def test_recipient_system_accepts_and_reports(client, world, tokens):
+    lead_id = client.post(
+        "/api/v1/leads",
+        {**LEAD, "send": {"distribution": "named", "agency_ids": [world.agencies["B"].pk]}},
+        content_type="application/json",
+        headers=auth(tokens["A"]),
+    ).json()["id"]
+    listing = client.get("/api/v1/leads", {"box": "received"}, headers=auth(tokens["B"])).json()
+    assert lead_id in [row["id"] for row in listing["results"]]
+    assert all(row["originating_agency"] != "宿迁市市场监督管理局" for row in listing["results"])
+    assert client.post(f"/api/v1/leads/{lead_id}/accept", headers=auth(tokens["B"])).status_code == 200
+    response = client.post(
+        f"/api/v1/leads/{lead_id}/feedback",
+        {"kind": "filed", "goods_seized": 10, "value_involved": "1200.50"},
+        content_type="application/json",
+        headers=auth(tokens["B"]),
+    )
+    assert response.status_code == 200, response.json()
+    row = LeadRecipient.objects.get(lead_id=lead_id, agency=world.agencies["B"])
+    assert (row.status, row.goods_seized, str(row.value_involved)) == ("feedback", 10, "1200.50")
+
+
+def test_outsider_token_gets_404_in_the_common_format(client, world, tokens):
+    lead_id = client.post(
+        "/api/v1/leads",
+        {**LEAD, "send": {"distribution": "named", "agency_ids": [world.agencies["B"].pk]}},
+        content_type="application/json",
+        headers=auth(tokens["A"]),
+    ).json()["id"]
+    for path in (f"/api/v1/leads/{lead_id}", f"/api/v1/leads/{lead_id}/accept"):
+        method = client.get if path.endswith(str(lead_id)) else client.post
+        response = method(path, headers=auth(tokens["C"]))
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({**LEAD, "suspect_credit_code": "91350200776049653B"}, "suspect_credit_code"),
+        ({**LEAD, "ip_type": "spaceship"}, "ip_type"),
+        ({**LEAD, "estimated_value": "-5"}, "estimated_value"),
+    ],
+)
+def test_bad_input_is_422_with_field_details_and_nothing_saved(client, world, tokens, payload, field):
+    before = CaseLead.objects.count()
+    response = client.post(
+        "/api/v1/leads", payload, content_type="application/json", headers=auth(tokens["A"])
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert field in [d["loc"][-1] for d in error["details"]]
+    assert CaseLead.objects.count() == before
+
+
+def test_workflow_refusals_are_422_with_the_chinese_message(client, world, tokens):
+    lead_id = client.post(
+        "/api/v1/leads",
+        {**LEAD, "send": {"distribution": "named", "agency_ids": [world.agencies["B"].pk]}},
+        content_type="application/json",
+        headers=auth(tokens["A"]),
+    ).json()["id"]
+    response = client.post(
+        f"/api/v1/leads/{lead_id}/feedback",
+        {"kind": "filed"},
+        content_type="application/json",
+        headers=auth(tokens["B"]),
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "线索尚未受理，不能反馈办理结果。请先受理。"
+    response = client.post(
+        f"/api/v1/leads/{lead_id}/transfer",
+        {"to_agency_id": world.agencies["D"].pk, "reason": "跨联盟"},
+        content_type="application/json",
+        headers=auth(tokens["B"]),
+    )
+    assert response.status_code == 422
+    assert "不是本线索所属联盟的有效成员单位" in response.json()["error"]["message"]
+
+
+def test_sending_a_draft_with_no_valid_recipients_leaves_it_a_draft(client, world, tokens):
+    response = client.post(
+        "/api/v1/leads",
+        {**LEAD, "send": {"distribution": "named", "agency_ids": [999999]}},
+        content_type="application/json",
+        headers=auth(tokens["A"]),
+    )
+    assert response.status_code == 422
+    assert not CaseLead.objects.filter(title=LEAD["title"]).exists()
+
+
+def test_session_clients_need_csrf_for_writes(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["A_officer"])
+    response = client.post("/api/v1/leads", LEAD, content_type="application/json")
+    assert response.status_code in (401, 403)
+    assert client.get("/api/v1/leads").status_code == 200
+
+
+def test_openapi_documents_the_lead_endpoints(client, world):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/leads",
+        "/api/v1/leads/{lead_id}",
+        "/api/v1/leads/{lead_id}/transfer",
+        "/api/v1/leads/{lead_id}/feedback",
+    ):
+        assert path in paths

@@ -1,0 +1,127 @@
+"""The audit log: every sensitive action recorded, chained by hash, tampering detected."""
+
+from itertools import pairwise
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from cases_exchange.audit import audit_verify
+from cases_exchange.factories import LeadFactory
+from cases_exchange.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def actions_for(lead):
+    return list(
+        AuditEvent.objects.filter(object_type="caselead", object_id=str(lead.pk)).values_list(
+            "action", flat=True
+        )
+    )
+
+
+def test_create_send_read_download_and_export_are_recorded_with_who_and_where(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases_exchange.services import attachment_add
+
+    lead = LeadFactory(
+        author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
+    )
+    attachment = attachment_add(
+        actor=world.actors["A_officer"], lead=lead, uploaded_file=SimpleUploadedFile("e.txt", "证据".encode())
+    )
+    client.force_login(world.users["B_officer"])
+    client.get(f"/leads/{lead.pk}/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="测试浏览器")
+    client.get(f"/leads/{lead.pk}/files/{attachment.pk}/")
+    client.get("/leads/export.csv", {"tab": "received"})
+    assert actions_for(lead) == ["create", "send", "upload", "read", "download"]
+    read = AuditEvent.objects.get(action="read", object_id=str(lead.pk))
+    assert (read.actor, read.actor_agency, read.ip_address, read.user_agent) == (
+        world.users["B_officer"],
+        world.agencies["B"],
+        "10.1.2.3",
+        "测试浏览器",
+    )
+    assert AuditEvent.objects.filter(action="export", actor=world.users["B_officer"]).exists()
+
+
+def test_chain_verifies_and_each_record_links_to_the_previous(world):
+    for _n in range(3):
+        LeadFactory(author=world.users["A_officer"], distribution="cross_alliance")
+    events = list(AuditEvent.objects.order_by("id"))
+    assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(events))
+    report = audit_verify()
+    assert report.ok
+    assert report.checked == len(events)
+
+
+def test_application_cannot_change_or_delete_records(world):
+    LeadFactory(author=world.users["A_officer"])
+    event = AuditEvent.objects.last()
+    event.action = "tampered"
+    with pytest.raises(RuntimeError, match="append-only"):
+        event.save()
+    with pytest.raises(RuntimeError, match="append-only"):
+        event.delete()
+
+
+def test_database_refuses_updates(world):
+    LeadFactory(author=world.users["A_officer"])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_exchange_auditevent SET action = 'tampered'")
+
+
+def _tamper(sql: str, params=()) -> None:
+    """Change records behind the application's back, as someone with database access could."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A superuser can switch ordinary triggers off for the session without ALTER TABLE
+            # (which PostgreSQL refuses while deferred foreign-key checks are pending).
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute(sql, params)
+            cursor.execute("SET session_replication_role = DEFAULT")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS cases_exchange_audit_no_update")
+            cursor.execute(sql, params)
+
+
+def test_verify_detects_a_changed_record(world):
+    for _n in range(2):
+        LeadFactory(author=world.users["A_officer"], distribution="cross_alliance")
+    victim = AuditEvent.objects.order_by("id")[1]
+    _tamper("UPDATE cases_exchange_auditevent SET object_repr = '改过' WHERE id = %s", [victim.pk])
+    report = audit_verify()
+    assert not report.ok
+    assert report.first_bad_id == victim.pk
+    with pytest.raises(CommandError, match=f"BROKEN at record {victim.pk}"):
+        call_command("audit_verify")
+
+
+def test_verify_detects_a_deleted_record_in_the_middle_and_at_the_end(world):
+    for _n in range(3):
+        LeadFactory(author=world.users["A_officer"], distribution="cross_alliance")
+    ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
+    _tamper("DELETE FROM cases_exchange_auditevent WHERE id = %s", [ids[-1]])
+    assert audit_verify().problem == "records are missing at the end of the chain"
+    _tamper("DELETE FROM cases_exchange_auditevent WHERE id = %s", [ids[2]])
+    report = audit_verify()
+    assert not report.ok
+    assert report.first_bad_id == ids[3]
+
+
+def test_liaison_sees_own_agency_records_and_secretariat_the_alliances(client, world):
+    LeadFactory(author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk])
+    LeadFactory(author=world.users["D_officer"], distribution="alliance", alliance_ids=[world.chengyu.pk])
+    client.force_login(world.users["A_liaison"])
+    page = client.get("/leads/audit/").content.decode()
+    assert world.users["A_officer"].get_full_name() in page
+    assert world.users["D_officer"].get_full_name() not in page
+    client.force_login(world.users["A_officer"])
+    assert client.get("/leads/audit/").status_code == 403
+    client.force_login(world.users["A_secretariat"])
+    secretariat_page = client.get("/leads/audit/").content.decode()
+    assert world.users["A_officer"].get_full_name() in secretariat_page
+    assert world.users["D_officer"].get_full_name() not in secretariat_page

@@ -1,0 +1,258 @@
+"""Notifications: written with the change, pushed after commit, replayed on reconnect, e-mailed,
+reminders and escalation. Websocket tests run the real consumer and ASGI application in-process."""
+
+from datetime import date, timedelta
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.core import mail
+from django.core.management import call_command
+
+from cases_exchange import audit as audit_module
+from cases_exchange import services
+from cases_exchange.factories import LeadFactory
+from cases_exchange.models import LeadRecipient, Notification, NotificationPreference
+from cases_exchange.notifications import notify_users, user_group_name
+
+
+@pytest.mark.django_db
+def test_notifications_roll_back_with_a_failed_change(world, monkeypatch):
+    lead = LeadFactory(author=world.users["A_officer"])
+    before = Notification.objects.count()
+
+    def failing_audit(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "audit_record", failing_audit)
+    with pytest.raises(RuntimeError):
+        services.lead_send(
+            actor=world.actors["A_officer"],
+            lead=lead,
+            distribution="named",
+            agency_ids=[world.agencies["B"].pk],
+        )
+    assert Notification.objects.count() == before
+    assert not LeadRecipient.objects.filter(lead=lead).exists()
+
+
+@pytest.mark.django_db
+def test_push_goes_out_only_after_commit(world, django_capture_on_commit_callbacks):
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(user_group_name(world.users["B_officer"].pk), channel)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        LeadFactory(
+            author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
+        )
+    assert callbacks, "push and e-mail are deferred to commit"
+    for callback in callbacks:
+        callback()
+    message = async_to_sync(layer.receive)(channel)
+    row = Notification.objects.get(pk=message["id"])
+    assert (message["type"], message["kind"], row.recipient) == (
+        "notification.created",
+        "lead_received",
+        world.users["B_officer"],
+    )
+
+
+@pytest.mark.django_db
+def test_email_goes_to_users_who_want_it(world, django_capture_on_commit_callbacks):
+    NotificationPreference.objects.create(user=world.users["B_liaison"], email_enabled=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        LeadFactory(
+            author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
+        )
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert world.users["B_officer"].email in recipients
+    assert world.users["B_liaison"].email not in recipients
+    message = next(m for m in mail.outbox if world.users["B_officer"].email in m.to)
+    assert message.subject.startswith("收到新线索 HH-")
+    assert "/leads/" in message.body
+    assert "某某商行" not in message.body  # no lead details in e-mail
+    assert Notification.objects.filter(recipient=world.users["B_officer"], emailed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_unsent_email_is_retried_by_the_command(world, settings):
+    notify_users(user_ids=[world.users["C_officer"].pk], kind="reminder")  # no commit: e-mail not attempted
+    assert not mail.outbox
+    call_command("notifications_email")
+    assert [m.to for m in mail.outbox] == [[world.users["C_officer"].email]]
+    call_command("notifications_email")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_reminders_before_and_after_the_deadline_and_escalation_once(world):
+    lead = LeadFactory(
+        author=world.users["A_officer"], distribution="alliance", alliance_ids=[world.huaihai.pk]
+    )
+    row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
+    due = row.accept_due
+    counts = services.deadlines_process(today=due - timedelta(days=30))
+    assert counts["reminded"] == 0
+    counts = services.deadlines_process(today=due)
+    assert counts["reminded"] >= 1
+    assert services.deadlines_process(today=due)["reminded"] == 0  # once a day
+    late = due + timedelta(days=10)
+    counts = services.deadlines_process(today=late)
+    assert counts["escalated"] >= 1
+    escalated = Notification.objects.filter(lead=lead, kind="escalation")
+    recipients = set(escalated.values_list("recipient_id", flat=True))
+    assert world.users["A_liaison"].pk in recipients
+    assert world.users["A_secretariat"].pk in recipients  # the secretariat's agency sees alliance-wide leads
+    assert world.users["B_officer"].pk not in recipients
+    assert services.deadlines_process(today=late + timedelta(days=1))["escalated"] == 0
+    assert audit_module.AuditEvent.objects.filter(action="escalate", object_id=str(lead.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_named_lead_does_not_escalate_to_a_secretariat_that_cannot_see_it(world):
+    lead = LeadFactory(
+        author=world.users["B_officer"], distribution="named", agency_ids=[world.agencies["C"].pk]
+    )
+    row = LeadRecipient.objects.get(lead=lead)
+    services.deadlines_process(today=row.accept_due + timedelta(days=14))
+    recipients = set(
+        Notification.objects.filter(lead=lead, kind="escalation").values_list("recipient_id", flat=True)
+    )
+    assert world.users["C_liaison"].pk in recipients
+    assert world.users["A_secretariat"].pk not in recipients
+
+
+def test_leads_remind_command_rejects_a_bad_date(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("leads_remind", today="21/11/2026")
+    call_command("leads_remind", today=date(2026, 11, 21).isoformat())
+
+
+# --- websocket ----------------------------------------------------------------------------------------
+
+
+def _make_world_for_websockets():
+    """Websocket tests commit for real (transaction=True), so they build their own small world."""
+    from alliances.factories import AgencyFactory, AllianceFactory, MembershipFactory
+    from portal.factories import UserFactory
+
+    alliance = AllianceFactory()
+    sender_agency, receiver_agency = AgencyFactory(), AgencyFactory()
+    MembershipFactory(alliance=alliance, agency=sender_agency)
+    MembershipFactory(alliance=alliance, agency=receiver_agency)
+    sender = UserFactory(agency=sender_agency)
+    receiver = UserFactory(agency=receiver_agency)
+    return alliance, receiver_agency, sender, receiver
+
+
+async def _connect(application, user=None, origin="http://testserver", cookies=""):
+    headers = [(b"origin", origin.encode()), (b"host", b"testserver")]
+    if cookies:
+        headers.append((b"cookie", cookies.encode()))
+    communicator = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+    if user is not None:
+        communicator.scope["user"] = user
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_websocket_replays_missed_notifications_then_pushes_new_ones(settings):
+    from channels.db import database_sync_to_async
+
+    from cases_exchange.consumers import NotificationConsumer
+
+    _alliance, receiver_agency, sender, receiver = _make_world_for_websockets()
+    first = LeadFactory(author=sender, distribution="named", agency_ids=[receiver_agency.pk])
+    missed = Notification.objects.get(recipient=receiver, lead=first)
+
+    async def scenario():
+        communicator, connected, _code = await _connect(NotificationConsumer.as_asgi(), user=receiver)
+        assert connected
+        await communicator.send_json_to({"type": "hello", "last_id": 0})
+        assert await communicator.receive_json_from() == {
+            "type": "notification",
+            "id": missed.pk,
+            "kind": "lead_received",
+        }
+        assert await communicator.receive_json_from() == {"type": "replayed"}
+        await database_sync_to_async(LeadFactory)(
+            author=sender, distribution="named", agency_ids=[receiver_agency.pk]
+        )
+        pushed = await communicator.receive_json_from(timeout=5)
+        await communicator.send_json_to({"type": "ping"})
+        pong = await communicator.receive_json_from()
+        await communicator.disconnect()
+        return pushed, pong
+
+    pushed, pong = async_to_sync(scenario)()
+    latest = Notification.objects.filter(recipient=receiver).latest("id")
+    assert pushed == {"type": "notification", "id": latest.pk, "kind": "lead_received"}
+    assert pong == {"type": "pong"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_websocket_refuses_anonymous_users_and_foreign_origins(client):
+    from portal.asgi import application
+
+    _alliance, _agency, _sender, receiver = _make_world_for_websockets()
+    client.force_login(receiver)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+
+    async def scenario():
+        _anonymous, connected_anonymous, code = await _connect(application)
+        _foreign, connected_foreign, _code = await _connect(
+            application, origin="http://evil.example", cookies=cookie
+        )
+        signed_in, connected_signed_in, _code = await _connect(application, cookies=cookie)
+        if connected_signed_in:
+            await signed_in.disconnect()
+        return connected_anonymous, code, connected_foreign, connected_signed_in
+
+    connected_anonymous, code, connected_foreign, connected_signed_in = async_to_sync(scenario)()
+    assert (connected_anonymous, code) == (False, 4401)
+    assert connected_foreign is False
+    assert connected_signed_in is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_push_that_arrives_before_an_earlier_one_is_repaired_from_the_database():
+    """Pushes from different processes may overtake each other. A push whose predecessor the connection
+    has not seen makes the consumer read the gap from the database, so the client still gets both in order."""
+    from channels.db import database_sync_to_async
+
+    from cases_exchange.consumers import NotificationConsumer
+
+    _alliance, _agency, _sender, receiver = _make_world_for_websockets()
+
+    async def scenario():
+        communicator, connected, _code = await _connect(NotificationConsumer.as_asgi(), user=receiver)
+        assert connected
+        await communicator.send_json_to({"type": "hello", "last_id": 0})
+        assert await communicator.receive_json_from() == {"type": "replayed"}
+        create = database_sync_to_async(Notification.objects.create)
+        earlier = await create(recipient=receiver, kind="reminder")
+        later = await create(recipient=receiver, kind="reminder")
+        layer = get_channel_layer()
+        # Only the later push arrives; the earlier one is lost.
+        await layer.group_send(
+            user_group_name(receiver.pk),
+            {"type": "notification.created", "id": later.pk, "kind": "reminder", "prev": earlier.pk},
+        )
+        first = await communicator.receive_json_from(timeout=5)
+        second = await communicator.receive_json_from(timeout=5)
+        # A push whose predecessor was covered is forwarded without a database read.
+        newest = await create(recipient=receiver, kind="reminder")
+        await layer.group_send(
+            user_group_name(receiver.pk),
+            {"type": "notification.created", "id": newest.pk, "kind": "reminder", "prev": later.pk},
+        )
+        third = await communicator.receive_json_from(timeout=5)
+        await communicator.disconnect()
+        return [first["id"], second["id"], third["id"]], [earlier.pk, later.pk, newest.pk]
+
+    received, expected = async_to_sync(scenario)()
+    assert received == expected

@@ -1,0 +1,349 @@
+"""The lead workflow through the services: sending, deadlines, the recipient states, and every refusal
+leaving nothing half-written."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from alliances.models import Agency
+from cases_exchange import services
+from cases_exchange.factories import LeadFactory
+from cases_exchange.models import (
+    AuditEvent,
+    CaseLead,
+    CaseLeadGroupObjectPermission,
+    LeadAttachment,
+    LeadRecipient,
+    Notification,
+    RecipientStatus,
+)
+
+from .conftest import fresh_actor
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        CaseLead.objects.count(),
+        LeadRecipient.objects.count(),
+        CaseLeadGroupObjectPermission.objects.count(),
+        Notification.objects.count(),
+        AuditEvent.objects.count(),
+        LeadAttachment.objects.count(),
+    )
+
+
+def named_lead(world, **kwargs):
+    return LeadFactory(
+        author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk], **kwargs
+    )
+
+
+def b_row(world, lead):
+    return LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
+
+
+class TestSending:
+    def test_reference_numbers_count_per_alliance_and_year(self, world):
+        first = named_lead(world)
+        second = named_lead(world)
+        year = first.sent_at.year
+        assert first.reference.startswith(f"HH-{year}-")
+        assert int(second.reference[-6:]) == int(first.reference[-6:]) + 1
+
+    def test_alliance_level_reaches_every_other_active_member(self, world):
+        lead = LeadFactory(
+            author=world.users["A_officer"], distribution="alliance", alliance_ids=[world.huaihai.pk]
+        )
+        agencies = set(lead.recipients.values_list("agency_id", flat=True))
+        members = set(Agency.objects.members_of(world.huaihai).values_list("id", flat=True))
+        assert agencies == members - {world.agencies["A"].pk}
+
+    def test_inactive_agency_is_not_a_recipient(self, world):
+        world.agencies["C"].is_active = False
+        world.agencies["C"].save()
+        lead = LeadFactory(
+            author=world.users["A_officer"], distribution="alliance", alliance_ids=[world.huaihai.pk]
+        )
+        assert not lead.recipients.filter(agency=world.agencies["C"]).exists()
+
+    def test_deadlines_count_working_days(self, world, monkeypatch):
+        from django.utils import timezone
+
+        # Friday 2026-09-18: five working days skip the weekend but include Sunday 20 September (调休).
+        monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 9, 18))
+        lead = named_lead(world)
+        row = b_row(world, lead)
+        assert row.accept_due == date(2026, 9, 24)
+        # 30 calendar days land on 18 October (Sunday), moved to Monday 19 October.
+        assert row.feedback_due == date(2026, 10, 19)
+
+    def test_key_protection_shortens_deadlines(self, world, monkeypatch):
+        from django.utils import timezone
+
+        monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 11, 2))
+        lead = named_lead(world, is_key_protection=True, key_protection_reason="互认名录品牌")
+        row = b_row(world, lead)
+        assert row.accept_due == date(2026, 11, 5)
+        assert row.feedback_due == date(2026, 11, 17)
+
+    def test_sending_twice_is_refused(self, world):
+        lead = named_lead(world)
+        with pytest.raises(ValidationError, match="已经通报过"):
+            services.lead_send(actor=world.actors["A_officer"], lead=lead, distribution="cross_alliance")
+
+    def test_named_without_recipients_is_refused_and_nothing_changes(self, world):
+        lead = LeadFactory(author=world.users["A_officer"])
+        before = counts()
+        with pytest.raises(ValidationError, match="至少选择一个"):
+            services.lead_send(
+                actor=world.actors["A_officer"], lead=lead, distribution="named", agency_ids=[]
+            )
+        assert counts() == before
+        lead.refresh_from_db()
+        assert (lead.status, lead.reference) == ("draft", None)
+
+    def test_alliance_the_sender_does_not_belong_to_is_refused(self, world):
+        lead = LeadFactory(author=world.users["A_officer"])
+        with pytest.raises(ValidationError, match="只能向本单位所属的联盟"):
+            services.lead_send(
+                actor=world.actors["A_officer"],
+                lead=lead,
+                distribution="alliance",
+                alliance_ids=[world.chengyu.pk],
+            )
+
+    def test_other_agency_cannot_send_someone_elses_draft(self, world):
+        lead = LeadFactory(author=world.users["A_officer"])
+        with pytest.raises(Http404):
+            services.lead_send(actor=world.actors["B_officer"], lead=lead, distribution="cross_alliance")
+
+    def test_send_query_count_does_not_grow_with_recipients(self, world):
+        small = LeadFactory(author=world.users["A_officer"])
+        big = LeadFactory(author=world.users["A_officer"])
+        actor = fresh_actor(world.users["A_officer"])
+        with CaptureQueriesContext(connection) as few:
+            services.lead_send(
+                actor=actor, lead=small, distribution="named", agency_ids=[world.agencies["B"].pk]
+            )
+        everyone = Agency.objects.exclude(pk=world.agencies["A"].pk).values_list("id", flat=True)
+        with CaptureQueriesContext(connection) as many:
+            services.lead_send(actor=actor, lead=big, distribution="named", agency_ids=list(everyone))
+        assert big.recipients.count() > 40
+        # Bulk inserts, not one query per recipient; SQLite's bound-parameter limit may split a bulk
+        # insert of 40+ rows into two statements.
+        assert len(many) <= len(few) + 2
+
+
+class TestValidation:
+    @pytest.mark.parametrize(
+        ("code", "message"),
+        [
+            ("91350200776049653B", "校验位错误：应为 A"),
+            ("9135020077604965", "应为 18 位"),
+            ("91350200776049653I", "不允许的字符"),
+        ],
+    )
+    def test_invalid_credit_code_is_a_clear_chinese_error_and_nothing_is_written(self, world, code, message):
+        before = counts()
+        with pytest.raises(ValidationError) as error:
+            LeadFactory(author=world.users["A_officer"], suspect_credit_code=code)
+        assert message in str(error.value.message_dict["suspect_credit_code"])
+        assert counts() == before
+
+    def test_valid_credit_codes_are_accepted(self, world):
+        for code in ("91350200776049653A", "91440101ma5cjq4n59"):
+            lead = LeadFactory(author=world.users["A_officer"], suspect_credit_code=code)
+            assert lead.suspect_credit_code == code.upper()
+
+    def test_patent_number_is_normalised_and_checked(self, world):
+        lead = LeadFactory(author=world.users["A_officer"], patent_number="ZL 2017 1 0601862")
+        assert lead.patent_number == "201710601862.3"
+        with pytest.raises(ValidationError, match="校验位"):
+            LeadFactory(author=world.users["A_officer"], patent_number="201710601862.4")
+
+    def test_bad_phone_is_refused(self, world):
+        with pytest.raises(ValidationError, match="有效的电话号码"):
+            LeadFactory(author=world.users["A_officer"], suspect_phone="12345")
+
+    def test_negative_value_is_refused(self, world):
+        with pytest.raises(ValidationError):
+            LeadFactory(author=world.users["A_officer"], estimated_value=Decimal("-1"))
+
+    def test_key_protection_needs_a_reason(self, world):
+        with pytest.raises(ValidationError, match="说明理由"):
+            LeadFactory(author=world.users["A_officer"], is_key_protection=True)
+
+    def test_editor_cannot_create_leads(self, world):
+        with pytest.raises(ValidationError, match="没有通报线索的权限"):
+            services.lead_create(actor=world.actors["editor"], data={"title": "x"})
+
+
+class TestRecipientWorkflow:
+    def test_full_cycle_accept_start_feedback_close(self, world):
+        lead = named_lead(world)
+        actor = world.actors["B_officer"]
+        row = b_row(world, lead)
+        row = services.recipient_accept(actor=actor, recipient=row)
+        row = services.recipient_start(actor=actor, recipient=row)
+        row = services.recipient_feedback(
+            actor=actor,
+            recipient=row,
+            kind="filed",
+            case_number="宿市监立〔2026〕1号",
+            goods_seized=120,
+            value_involved=Decimal("45000.50"),
+            fines=Decimal("20000"),
+        )
+        assert (row.status, row.goods_seized, row.value_involved) == ("feedback", 120, Decimal("45000.50"))
+        row = services.recipient_close(actor=actor, recipient=row)
+        lead.refresh_from_db()
+        assert row.status == "closed"
+        assert lead.status == "closed"
+        originator_users = set(world.agencies["A"].officers.values_list("id", flat=True))
+        status_notes = Notification.objects.filter(lead=lead, kind="lead_status")
+        assert set(status_notes.values_list("recipient_id", flat=True)) <= originator_users
+        assert status_notes.count() >= 4
+
+    def test_feedback_on_a_lead_not_accepted_is_refused(self, world):
+        lead = named_lead(world)
+        before = counts()
+        with pytest.raises(ValidationError, match="尚未受理"):
+            services.recipient_feedback(
+                actor=world.actors["B_officer"], recipient=b_row(world, lead), kind="filed"
+            )
+        assert counts() == before
+        assert b_row(world, lead).status == RecipientStatus.DELIVERED
+
+    def test_decline_needs_a_reason(self, world):
+        lead = named_lead(world)
+        with pytest.raises(ValidationError, match="必须说明理由"):
+            services.recipient_decline(
+                actor=world.actors["B_officer"], recipient=b_row(world, lead), reason="  "
+            )
+        row = services.recipient_decline(
+            actor=world.actors["B_officer"], recipient=b_row(world, lead), reason="不属于本地管辖"
+        )
+        assert row.status == "declined"
+
+    def test_transfer_creates_the_new_recipient_with_access(self, world):
+        lead = named_lead(world)
+        new = services.recipient_transfer(
+            actor=world.actors["B_officer"],
+            recipient=b_row(world, lead),
+            to_agency=world.agencies["C"],
+            reason="涉案仓库在临沂",
+        )
+        assert new.agency == world.agencies["C"]
+        assert new.transferred_from.agency == world.agencies["B"]
+        assert b_row(world, lead).status == "transferred"
+        from cases_exchange.permissions import lead_policy
+
+        assert lead_policy.visible(fresh_actor(world.users["C_officer"])).filter(pk=lead.pk).exists()
+        assert Notification.objects.filter(
+            recipient=world.users["C_officer"], lead=lead, kind="lead_received"
+        ).exists()
+
+    def test_transfer_to_a_non_member_is_refused_and_nothing_changes(self, world):
+        lead = named_lead(world)
+        outsider = Agency.objects.create(
+            name="某市知识产权局（非成员）", kind="ip_office", city="某市", division_code="110100"
+        )
+        before = counts()
+        with pytest.raises(ValidationError, match="不是本线索所属联盟的有效成员单位"):
+            services.recipient_transfer(
+                actor=world.actors["B_officer"],
+                recipient=b_row(world, lead),
+                to_agency=outsider,
+                reason="试移送",
+            )
+        with pytest.raises(ValidationError, match="不是本线索所属联盟的有效成员单位"):
+            services.recipient_transfer(
+                actor=world.actors["B_officer"],
+                recipient=b_row(world, lead),
+                to_agency=world.agencies["D"],
+                reason="跨联盟",
+            )
+        assert counts() == before
+        assert b_row(world, lead).status == RecipientStatus.DELIVERED
+
+    def test_credit_officer_of_the_recipient_agency_cannot_act(self, world):
+        lead = named_lead(world)
+        with pytest.raises(Http404):
+            services.recipient_accept(actor=world.actors["B_credit_officer"], recipient=b_row(world, lead))
+
+    def test_accepting_twice_is_refused(self, world):
+        lead = named_lead(world)
+        services.recipient_accept(actor=world.actors["B_officer"], recipient=b_row(world, lead))
+        with pytest.raises(ValidationError, match="不能受理"):
+            services.recipient_accept(actor=world.actors["B_liaison"], recipient=b_row(world, lead))
+
+
+class TestAttachments:
+    def upload(self, world, lead, name, content):
+        return services.attachment_add(
+            actor=world.actors["A_officer"], lead=lead, uploaded_file=SimpleUploadedFile(name, content)
+        )
+
+    def test_file_is_stored_with_its_sha256(self, world):
+        import hashlib
+
+        lead = named_lead(world)
+        attachment = self.upload(world, lead, "截图.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+        assert attachment.sha256 == hashlib.sha256(b"\x89PNG\r\n\x1a\n" + b"0" * 100).hexdigest()
+        assert attachment.file.name.startswith(f"private/leads/{lead.pk}/")
+        assert "截图" not in attachment.file.name
+
+    @pytest.mark.parametrize(
+        ("name", "content", "message"),
+        [
+            ("script.exe", b"MZ\x90\x00", "不支持的文件类型"),
+            ("page.html", b"<html>", "不支持的文件类型"),
+            ("fake.pdf", b"MZ\x90\x00 not a pdf", "文件内容与扩展名"),
+            ("empty.pdf", b"", "文件大小"),
+        ],
+    )
+    def test_disallowed_files_are_refused_and_nothing_is_stored(self, world, name, content, message):
+        lead = named_lead(world)
+        before = counts()
+        with pytest.raises(ValidationError, match=message):
+            self.upload(world, lead, name, content)
+        assert counts() == before
+
+    def test_oversize_file_is_refused(self, world, settings):
+        settings.LEAD_ATTACHMENT_MAX_BYTES = 1024
+        lead = named_lead(world)
+        with pytest.raises(ValidationError, match=r"文件大小应在 1 字节到 1\.0"):
+            self.upload(world, lead, "big.pdf", b"%PDF-" + b"0" * 2000)
+        assert not LeadAttachment.objects.filter(lead=lead).exists()
+
+
+def test_comment_notifies_the_other_agencies(world):
+    lead = named_lead(world)
+    services.comment_add(actor=world.actors["B_officer"], lead=lead, body="已安排核查")
+    notified = set(
+        Notification.objects.filter(lead=lead, kind="lead_comment").values_list(
+            "recipient__agency_id", flat=True
+        )
+    )
+    assert notified == {world.agencies["A"].pk}
+
+
+def test_sharing_group_reaches_its_agencies(world):
+    group = services.sharing_group_save(
+        actor=world.actors["A_officer"],
+        name="测试组",
+        agency_ids=[world.agencies["B"].pk, world.agencies["C"].pk],
+    )
+    lead = LeadFactory(author=world.users["A_officer"], distribution="named", sharing_group=group)
+    assert set(lead.recipients.values_list("agency_id", flat=True)) == {
+        world.agencies["B"].pk,
+        world.agencies["C"].pk,
+    }

@@ -1,0 +1,266 @@
+"""The officer interface and the public tip forms, as browsers use them (Django test client)."""
+
+import csv
+import io
+import time
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases_exchange.factories import LeadFactory
+from cases_exchange.models import CaseLead, LeadRecipient, Notification, PublicTip
+
+pytestmark = pytest.mark.django_db
+
+
+def send_to_b(world, **kwargs):
+    return LeadFactory(
+        author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk], **kwargs
+    )
+
+
+class TestWorkspace:
+    def test_anonymous_is_sent_to_sign_in(self, client, world):
+        response = client.get("/leads/")
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+
+    def test_editor_has_no_workspace(self, client, world):
+        client.force_login(world.users["editor"])
+        assert client.get("/leads/").status_code == 403
+
+    def test_inbox_lists_received_leads_with_counts(self, client, world):
+        lead = send_to_b(world, urgency="urgent")
+        client.force_login(world.users["B_officer"])
+        html = client.get("/leads/").content.decode()
+        assert lead.reference in html
+        assert "紧急" in html
+        assert 'class="is-unread"' in html
+
+    def test_inbox_query_count_does_not_grow_with_leads(self, client, world):
+        client.force_login(world.users["B_officer"])
+        send_to_b(world)
+        client.get("/leads/")
+        with CaptureQueriesContext(connection) as few:
+            client.get("/leads/")
+        for _n in range(30):
+            send_to_b(world)
+        with CaptureQueriesContext(connection) as many:
+            response = client.get("/leads/")
+        assert response.status_code == 200
+        assert len(many) == len(few)
+
+    def test_sent_tab_query_count_does_not_grow(self, client, world):
+        client.force_login(world.users["A_officer"])
+        send_to_b(world)
+        client.get("/leads/?tab=sent")
+        with CaptureQueriesContext(connection) as few:
+            client.get("/leads/?tab=sent")
+        for _n in range(20):
+            LeadFactory(
+                author=world.users["A_officer"], distribution="alliance", alliance_ids=[world.huaihai.pk]
+            )
+        with CaptureQueriesContext(connection) as many:
+            client.get("/leads/?tab=sent")
+        assert len(many) == len(few)
+
+    def test_lead_page_query_count_is_bounded(self, client, world):
+        lead = LeadFactory(author=world.users["A_officer"], distribution="cross_alliance")
+        client.force_login(world.users["B_officer"])
+        client.get(f"/leads/{lead.pk}/")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/leads/{lead.pk}/").status_code == 200
+        assert len(queries) <= 40, [q["sql"][:100] for q in queries]
+
+    def test_opening_a_received_lead_marks_it_read_and_tells_the_sender(self, client, world):
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        client.get(f"/leads/{lead.pk}/")
+        assert LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"]).status == "read"
+        assert Notification.objects.filter(
+            recipient=world.users["A_officer"], lead=lead, kind="lead_status"
+        ).exists()
+
+    def test_create_form_shows_chinese_errors_and_saves_nothing(self, client, world):
+        client.force_login(world.users["A_officer"])
+        before = CaseLead.objects.count()
+        response = client.post(
+            "/leads/new/",
+            {
+                "alliance": world.huaihai.pk,
+                "title": "测试",
+                "summary": "概要",
+                "ip_type": "trademark",
+                "infringement_type": "counterfeit_trademark",
+                "channel": "ecommerce",
+                "urgency": "normal",
+                "suspect_credit_code": "91350200776049653B",
+            },
+        )
+        assert response.status_code == 200
+        assert "校验位错误" in response.content.decode()
+        assert CaseLead.objects.count() == before
+
+    def test_create_then_send_through_the_pages(self, client, world):
+        client.force_login(world.users["A_officer"])
+        response = client.post(
+            "/leads/new/",
+            {
+                "alliance": world.huaihai.pk,
+                "title": "页面创建的线索",
+                "summary": "概要",
+                "ip_type": "patent",
+                "infringement_type": "patent_infringement",
+                "channel": "offline",
+                "urgency": "normal",
+                "patent_number": "ZL201710601862",
+            },
+        )
+        lead = CaseLead.objects.get(title="页面创建的线索")
+        assert response.url == f"/leads/{lead.pk}/"
+        assert lead.patent_number == "201710601862.3"
+        client.post(
+            f"/leads/{lead.pk}/send/", {"distribution": "named", "agencies": [world.agencies["C"].pk]}
+        )
+        lead.refresh_from_db()
+        assert lead.status == "sent"
+        assert list(lead.recipients.values_list("agency_id", flat=True)) == [world.agencies["C"].pk]
+
+    def test_recipient_actions_through_the_pages(self, client, world):
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        response = client.post(f"/leads/{lead.pk}/act/feedback/", {"kind": "filed"}, follow=True)
+        assert "尚未受理" in response.content.decode()
+        client.post(f"/leads/{lead.pk}/act/accept/")
+        response = client.post(
+            f"/leads/{lead.pk}/act/feedback/", {"kind": "to_police", "persons_transferred": "2"}, follow=True
+        )
+        assert "办理结果已反馈" in response.content.decode()
+        row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
+        assert (row.status, row.feedback_kind, row.persons_transferred) == ("feedback", "to_police", 2)
+
+    def test_actions_of_an_outsider_get_404(self, client, world):
+        lead = send_to_b(world)
+        client.force_login(world.users["C_officer"])
+        assert client.post(f"/leads/{lead.pk}/act/accept/").status_code == 404
+        assert client.post(f"/leads/{lead.pk}/comments/", {"body": "x"}).status_code == 404
+
+    def test_csv_export_has_bom_and_neutralised_formulas(self, client, world):
+        send_to_b(world, title='=HYPERLINK("http://evil")')
+        client.force_login(world.users["B_officer"])
+        response = client.get("/leads/export.csv", {"tab": "received"})
+        assert response.content.startswith("\ufeff".encode())
+        assert 'filename="leads-received-' in response["Content-Disposition"]
+        assert "filename*=UTF-8''" in response["Content-Disposition"]
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][0] == "线索编号"
+        assert rows[1][1].startswith("'=HYPERLINK")
+
+    def test_pages_of_the_workspace_render(self, client, world):
+        send_to_b(world)
+        client.force_login(world.users["A_secretariat"])
+        for path in (
+            "/leads/clusters/",
+            "/leads/stats/",
+            "/leads/groups/",
+            "/notifications/",
+            "/notifications/preferences/",
+            "/leads/?tab=overdue",
+            "/leads/?tab=drafts",
+        ):
+            assert client.get(path).status_code == 200, path
+
+    def test_english_workspace(self, client, world):
+        client.force_login(world.users["B_officer"])
+        html = client.get("/en/leads/").content.decode()
+        assert "Received leads" in html
+
+
+class TestNotificationsPages:
+    def test_unread_counter_and_mark_read(self, client, world):
+        send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        assert 'data-unread="1"' in client.get("/leads/").content.decode()
+        feed = client.get("/notifications/feed", {"after": 0}).json()
+        assert feed["unread"] == 1
+        assert feed["items"][0]["kind"] == "lead_received"
+        client.post("/notifications/read")
+        assert client.get("/notifications/feed", {"after": 0}).json()["unread"] == 0
+
+    def test_feed_tolerates_junk(self, client, world):
+        client.force_login(world.users["B_officer"])
+        assert client.get("/notifications/feed", {"after": "abc"}).status_code == 200
+
+
+def tip_payload(**overrides):
+    started = signing.TimestampSigner(salt="portal.tip-form").sign(str(timezone.now().timestamp() - 30))
+    data = {
+        "city": "321300",
+        "ip_type": "trademark",
+        "channel": "ecommerce",
+        "title": "网店销售假冒白酒",
+        "summary": "某网店销售假冒某品牌白酒，价格明显低于市场价。",
+        "suspect_name": "某酒行",
+        "suspect_shop_url": "shop777.example.com",
+        "location_address": "",
+        "contact": "王先生 13800001111",
+        "website": "",
+        "started": started,
+    }
+    data.update(overrides)
+    return data
+
+
+class TestPublicTips:
+    def test_tip_becomes_an_inbound_lead_for_the_city_and_gives_a_reference(self, client, world):
+        response = client.post("/tips/new/", tip_payload())
+        assert response.status_code == 201
+        tip = PublicTip.objects.get()
+        assert tip.reference in response.content.decode()
+        lead = tip.lead
+        assert lead.source == "public_tip"
+        assert lead.originating_agency.name == "宿迁市市场监督管理局"
+        assert lead.restrict_sensitive
+        assert lead.recipients.get().agency == lead.originating_agency
+        assert Notification.objects.filter(recipient=world.users["B_officer"], kind="tip_received").exists()
+
+    def test_tipster_sees_only_the_stage(self, client, world):
+        client.post("/tips/new/", tip_payload())
+        tip = PublicTip.objects.get()
+        html = client.get("/tips/status/", {"reference": tip.reference.lower()}).content.decode()
+        assert "已接收，等待受理" in html
+        assert "某酒行" not in html
+        from cases_exchange.services import recipient_accept
+
+        recipient_accept(actor=world.actors["B_officer"], recipient=tip.lead.recipients.get())
+        assert (
+            "已受理，正在核查" in client.get("/tips/status/", {"reference": tip.reference}).content.decode()
+        )
+        assert (
+            "未找到该查询编号" in client.get("/tips/status/", {"reference": "JBXXXXXXXXXX"}).content.decode()
+        )
+
+    def test_honeypot_and_too_fast_submissions_are_refused(self, client, world):
+        assert client.post("/tips/new/", tip_payload(website="http://spam")).status_code == 200
+        fast = signing.TimestampSigner(salt="portal.tip-form").sign(str(time.time()))
+        assert client.post("/tips/new/", tip_payload(started=fast)).status_code == 200
+        assert client.post("/tips/new/", tip_payload(started="forged")).status_code == 200
+        assert not PublicTip.objects.exists()
+
+    def test_tips_are_rate_limited_per_address(self, client, world):
+        for _n in range(5):
+            assert client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.9").status_code == 201
+        response = client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.9")
+        assert response.status_code == 200
+        assert "提交过于频繁" in response.content.decode()
+        assert PublicTip.objects.count() == 5
+        assert client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.10").status_code == 201
+
+    def test_invalid_tip_shows_errors_and_creates_nothing(self, client, world):
+        response = client.post("/tips/new/", tip_payload(summary="太短", city=""))
+        assert response.status_code == 200
+        assert not PublicTip.objects.exists()
+        assert not CaseLead.objects.filter(source="public_tip").exists()
