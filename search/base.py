@@ -1,0 +1,136 @@
+"""The contract between what is searchable, the analysis pipeline and the backends (DESIGN §5).
+
+- A model becomes searchable by registering a :class:`SearchableType` (``search.registry.register``):
+  it says how one object becomes an :class:`IndexDocument` and which objects exist to be indexed.
+- Every backend implements :class:`SearchBackend`. Backends receive documents and queries that the
+  shared pipeline (``search.analysis``) has already analysed, so that Chinese segmentation, pinyin,
+  traditional-character folding, identifiers and synonyms behave the same on every backend.
+- Visibility travels with each document as *access keys*: ``"public"`` for what everyone may read,
+  ``"agency:<id>"`` for what only an agency's officers may read. A query carries the keys of whoever asks;
+  backends filter inside the query, before counting and before facets, so hidden objects leave no trace.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+PUBLIC = "public"
+
+
+def agency_key(agency_id: int) -> str:
+    return f"agency:{agency_id}"
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """One searchable object as the pipeline sees it (before analysis)."""
+
+    key: str  # "<kind>:<pk>", unique across the index
+    kind: str  # "news", "policy_document", "alliance", "lead", ...
+    title: str
+    body: str
+    url: str
+    access: tuple[str, ...]  # access keys; at least one
+    date: date | None = None
+    names: tuple[str, ...] = ()  # proper names also searchable by pinyin (titles, brands, places)
+    identifiers: tuple[str, ...] = ()  # patent, trademark and credit-code numbers
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet name -> values
+
+
+@dataclass(frozen=True)
+class AnalysedDocument:
+    """What ``search.analysis.analyse_document`` makes of an :class:`IndexDocument`: normalised terms
+    (segmented, folded to simplified half-width lower case, synonyms expanded to their canonical form)
+    that a backend stores as space-separated text and ranks with BM25."""
+
+    document: IndexDocument
+    title_terms: tuple[str, ...]
+    body_terms: tuple[str, ...]
+    extra_terms: tuple[str, ...]  # pinyin of names (full and initials) and normalised identifiers
+
+
+@dataclass(frozen=True)
+class AnalysedQuery:
+    """What ``search.analysis.analyse_query`` makes of what a user typed.
+
+    ``groups`` are the query's concepts in order: a document should match every group, and matches a
+    group when it holds any one of the group's alternative terms (synonyms, pinyin readings). Empty
+    ``groups`` means there is nothing to search for (empty input, only stop words or punctuation).
+    ``highlight`` lists surface forms to mark in snippets; ``suggestion`` is a "did you mean" text.
+    """
+
+    text: str
+    groups: tuple[tuple[str, ...], ...]
+    highlight: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()  # normalised identifiers found in the input (exact-match boost)
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    access: frozenset[str] = frozenset({PUBLIC})
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet name -> accepted values
+    page: int = 1
+    per_page: int = 10
+    facets: tuple[str, ...] = ()  # facet names to count
+    highlight: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    kind: str
+    title: str
+    url: str
+    snippet: str  # HTML-escaped text with <mark>…</mark> around matched words
+    score: float
+    date: date | None = None
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestion: str | None = None  # "did you mean" (pinyin input turned into Chinese)
+
+
+@dataclass(frozen=True)
+class SearchableType:
+    """How a model takes part in search. ``documents`` yields what should be in the index now;
+    ``to_document`` returns ``None`` for an object that should not be (unpublished, deleted, draft)."""
+
+    kind: str
+    label: str  # shown as a facet value, translatable
+    model: type
+    to_document: Callable[[object], IndexDocument | None]
+    documents: Callable[[], Iterable[IndexDocument]]
+    facets: tuple[str, ...] = ()
+
+
+class SearchBackend(ABC):
+    """What every backend does. Implementations: ``search.backends.database`` (SQLite FTS5 and
+    PostgreSQL full text, the embedded default) and ``search.backends.elasticsearch``."""
+
+    @abstractmethod
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        """Add or replace documents; returns how many were written."""
+        ...
+
+    @abstractmethod
+    def delete(self, keys: Iterable[str]) -> None: ...
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResults: ...
+
+    @abstractmethod
+    def autocomplete(self, prefix: str, access: frozenset[str], limit: int = 8) -> list[str]: ...
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every document (``search_reindex`` and evaluation use a fresh index)."""
+        ...
