@@ -131,7 +131,11 @@ class TipForm(forms.Form):
         required=False,
         help_text=_("可匿名举报；留下联系方式便于核实，仅受理单位可见。"),
     )
-    website = forms.CharField(required=False, label=_("请勿填写"))
+    website = forms.CharField(
+        required=False,
+        label=_("请勿填写"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     started = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, cities, **kwargs):

@@ -19,6 +19,12 @@ def require(name: str, available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last: Playwright's synchronous API keeps an event loop running in the main
+    thread for the rest of the session, and tests that drive asyncio themselves cannot start after it."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the demo site once per test database; each test then runs in a rolled-back transaction."""
