@@ -67,6 +67,9 @@ class AnalysedQuery:
     highlight: tuple[str, ...] = ()
     identifiers: tuple[str, ...] = ()  # normalised identifiers found in the input (exact-match boost)
     suggestion: str | None = None
+    # Optional terms that raise the rank of documents holding them: whole compounds whose parts are
+    # the required groups (地理标志 when the groups are 地理 and 标志). A backend may ignore them.
+    boost: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

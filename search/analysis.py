@@ -1,0 +1,507 @@
+"""The one analysis pipeline for indexing and querying (DESIGN §5, PITFALLS 1).
+
+Every backend receives what this module makes of documents and queries, so Chinese behaves the same on
+SQLite, PostgreSQL and Elasticsearch:
+
+1. **folding** — NFKC (full-width → half-width), case folding, traditional → simplified (OpenCC ``t2s``);
+2. **identifiers** — patent numbers (with or without ``ZL``/``CN``, dots, spaces, check digit) become their
+   12 digits, 统一社会信用代码 its 18 characters, trademark registration numbers their digits; they are
+   cut out of the text before segmentation so that pasting one finds its record first;
+3. **segmentation** — jieba in search mode with the domain dictionary ``data/dictionary.txt``
+   (地理标志 → 地理 / 标志 / 地理标志) on documents; precise mode on queries, whose words are then the
+   query's concepts;
+4. **synonyms** — ``data/synonyms.txt`` folds abbreviations onto one canonical term on both sides
+   (地标 → 地理标志, 川渝 → 成渝, 知产 → 知识产权);
+5. **stop words** — ``data/stopwords.txt``: question phrasing (如何, 哪些, 怎样 …) and function words;
+6. **pinyin** — titles and names are also indexed as pinyin (each word, the whole name, its initials), and a
+   query typed in pinyin is read back into Chinese words from jieba's dictionary and the domain dictionary
+   (``dili biaozhi`` → 地理标志; ``pixian douban`` → 郫县 + 豆瓣), which also gives the "did you mean".
+
+Terms are lower-case runs of letters and digits only, so a backend may join them with spaces and quote
+each one: nothing a user types can reach a full-text engine's query syntax.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from .base import AnalysedDocument, AnalysedQuery, IndexDocument
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MAX_QUERY_CHARS = 200  # longer input is cut: nobody types more, and it bounds the work per request
+MAX_TERM_CHARS = 64
+MAX_GROUPS = 12
+PINYIN_CANDIDATES = 6
+
+_lock = threading.Lock()
+_tokenizer = None
+
+
+# --- data files ------------------------------------------------------------------------------------
+
+
+def _data_lines(name: str) -> list[str]:
+    lines = []
+    for raw in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    return frozenset(word for line in _data_lines("stopwords.txt") for word in line.split())
+
+
+@cache
+def domain_words() -> dict[str, int]:
+    words = {}
+    for line in _data_lines("dictionary.txt"):
+        parts = line.split()
+        words[fold(parts[0])] = int(parts[1]) if len(parts) > 1 else 2000
+    return words
+
+
+@cache
+def synonym_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """``(variant → canonical, canonical → every surface form)``."""
+    canonical_of: dict[str, str] = {}
+    forms: dict[str, tuple[str, ...]] = {}
+    for line in _data_lines("synonyms.txt"):
+        words = [fold(w) for w in line.split()]
+        canonical = words[0]
+        forms[canonical] = tuple(dict.fromkeys(words))
+        for variant in words[1:]:
+            canonical_of[variant] = canonical
+    return canonical_of, forms
+
+
+def canonical(term: str) -> str:
+    return synonym_table()[0].get(term, term)
+
+
+def surface_forms(term: str) -> tuple[str, ...]:
+    return synonym_table()[1].get(term, (term,))
+
+
+# --- folding ---------------------------------------------------------------------------------------
+
+
+@cache
+def _t2s():
+    from opencc import OpenCC
+
+    converter = OpenCC("t2s")
+    # OpenCC (pure Python) is slow; most text has no traditional character at all, so look first.
+    dictionary = Path(__import__("opencc").__file__).resolve().parent / "dictionary"
+    traditional = set()
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        for line in (dictionary / name).read_text(encoding="utf-8").splitlines():
+            key = line.split("\t", 1)[0]
+            traditional.update(key)
+    return converter, frozenset(traditional)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+def fold(text: str) -> str:
+    """Full-width → half-width, lower case, traditional → simplified; control characters removed."""
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text or "")).casefold()
+    converter, traditional = _t2s()
+    if not traditional.isdisjoint(text):
+        text = converter.convert(text)
+    return text
+
+
+def fold_char(ch: str) -> str:
+    """One character folded, kept one character long (for locating matches in original text)."""
+    folded = fold(ch)
+    return folded if len(folded) == 1 else ch.casefold()
+
+
+# --- identifiers -----------------------------------------------------------------------------------
+
+_PATENT_RE = re.compile(
+    r"(?<![0-9a-z])(?:zl|cn)?\s?((?:19|20)\d{2})\s?([12389])\s?(\d{7})(?:\s?\.?\s?[0-9x])?(?![0-9])"
+)
+_CREDIT_RE = re.compile(r"(?<![0-9a-z])([0-9a-hj-np-rtuwxy]{18})(?![0-9a-z])")
+_TRADEMARK_RE = re.compile(r"(?:注册号|商标号|第)\s?(\d{6,10})\s?号?")
+
+
+def extract_identifiers(folded: str) -> tuple[list[str], str]:
+    """Normalised identifiers found in folded text, and the text with them blanked out."""
+    from portal.identifiers import is_valid_credit_code
+
+    found: list[str] = []
+
+    def patent(match: re.Match) -> str:
+        found.append("".join(match.groups()))
+        return " "
+
+    def credit(match: re.Match) -> str:
+        code = match.group(1)
+        if any(c.isalpha() for c in code) and is_valid_credit_code(code.upper()):
+            found.append(code)
+            return " "
+        return match.group(0)
+
+    text = _PATENT_RE.sub(patent, folded)
+    text = _CREDIT_RE.sub(credit, text)
+    for match in _TRADEMARK_RE.finditer(text):
+        found.append(match.group(1))
+    return found, text
+
+
+def normalise_identifier(value: str) -> str | None:
+    """A declared identifier (patent, credit code, trademark number) as its index term."""
+    folded = re.sub(r"[\s\-]", "", fold(value))
+    found, _ = extract_identifiers(folded)
+    if found:
+        return found[0]
+    digits = folded.removeprefix("第").removesuffix("号")
+    if digits.isdigit():
+        return digits
+    return _clean(folded) or None
+
+
+# --- segmentation ----------------------------------------------------------------------------------
+
+
+def tokenizer():
+    """jieba's tokenizer with the domain dictionary, built once per process (thread-safe, silent)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                import jieba
+
+                logging.getLogger("jieba").setLevel(logging.WARNING)
+                jieba.setLogLevel(logging.WARNING)
+                instance = jieba.Tokenizer()
+                instance.initialize()
+                for word, freq in domain_words().items():
+                    instance.add_word(word, freq)
+                for variant, _canonical in synonym_table()[0].items():
+                    instance.add_word(variant, 2000)
+                _tokenizer = instance
+    return _tokenizer
+
+
+def _clean(token: str) -> str:
+    return "".join(ch for ch in token if ch.isalnum())[:MAX_TERM_CHARS]
+
+
+def _is_cjk(term: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in term)
+
+
+def _sub_words(word: str) -> list[str]:
+    """Dictionary words inside ``word`` (search mode at every length: 知识产权质押 → 知识产权, 质押 …)."""
+    if len(word) <= 2 or not _is_cjk(word):
+        return []
+    freq = tokenizer().FREQ
+    found = []
+    for size in range(len(word) - 1, 1, -1):
+        for start in range(len(word) - size + 1):
+            piece = word[start : start + size]
+            if freq.get(piece):
+                found.append(piece)
+    return found
+
+
+def _parts_cost(parts: list[str], domain: dict[str, int]) -> tuple[int, int]:
+    return len(parts), -sum(1 for p in parts if p in domain)
+
+
+def fine_parts(word: str) -> list[str]:
+    """``word`` split into dictionary words of two or more characters (地理标志 → 地理 + 标志), or
+    ``[word]`` when it cannot be split without leaving single characters (黑名单, 证券化)."""
+    if len(word) <= 3 or not _is_cjk(word) or word in domain_words() or word in synonym_table()[1]:
+        return [word]
+    freq = tokenizer().FREQ
+    domain = domain_words()
+    n = len(word)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(2, n + 1):
+        for start in range(end - 1):
+            piece = word[start:end]
+            if best[start] is not None and freq.get(piece) and piece != word:
+                candidate = [*best[start], piece]
+                if best[end] is None or _parts_cost(candidate, domain) < _parts_cost(best[end], domain):
+                    best[end] = candidate
+    return best[n] or [word]
+
+
+def segment(folded: str, *, search_mode: bool = True) -> list[str]:
+    """Folded text → terms (letters and digits only), stop words dropped, synonyms canonical.
+
+    ``search_mode`` (indexing): each word followed by every dictionary word inside it, so a document
+    holding 知识产权质押融资 is found by 知识产权, 质押 and 融资. Without it (queries): jieba's precise cut.
+    """
+    jieba = tokenizer()
+    stop = stop_words()
+    terms = []
+    for token in jieba.cut(folded):
+        term = _clean(token)
+        if not term or term in stop:
+            continue
+        term = canonical(term)
+        terms.append(term)
+        if search_mode:
+            terms.extend(canonical(t) for t in _sub_words(term) if t not in stop)
+    return terms
+
+
+# --- pinyin ----------------------------------------------------------------------------------------
+
+
+def _strip_tone(reading: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+    return base.replace("ü", "v").lower()
+
+
+@cache
+def _syllable_chars() -> dict[str, frozenset[str]]:
+    """Toneless syllable → the characters that can be read so."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table: dict[str, set[str]] = {}
+    for codepoint, readings in pinyin_dict.items():
+        ch = chr(codepoint)
+        for reading in readings.split(","):
+            table.setdefault(_strip_tone(reading), set()).add(ch)
+    return {syllable: frozenset(chars) for syllable, chars in table.items()}
+
+
+@cache
+def _syllables() -> frozenset[str]:
+    return frozenset(s for s in _syllable_chars() if s.isascii() and s.isalpha())
+
+
+@cache
+def _words_by_first_char() -> dict[str, list[tuple[str, int]]]:
+    """jieba's dictionary and the domain words, grouped by first character (built on first pinyin query)."""
+    jieba = tokenizer()
+    index: dict[str, list[tuple[str, int]]] = {}
+    for word, freq in jieba.FREQ.items():
+        if freq > 0 and 2 <= len(word) <= 8 and _is_cjk(word):
+            index.setdefault(word[0], []).append((word, freq))
+    return index
+
+
+def split_syllables(text: str) -> list[list[str]]:
+    """Every way of reading ``text`` (ASCII letters) as a sequence of pinyin syllables (at most a few)."""
+    syllables = _syllables()
+    results: list[list[str]] = []
+
+    def walk(start: int, acc: list[str]) -> None:
+        if len(results) >= 8:
+            return
+        if start == len(text):
+            results.append(list(acc))
+            return
+        for end in range(min(len(text), start + 6), start, -1):
+            piece = text[start:end]
+            if piece in syllables:
+                acc.append(piece)
+                walk(end, acc)
+                acc.pop()
+
+    if text.isascii() and text.isalpha() and len(text) <= 40:
+        walk(0, [])
+    return results
+
+
+def pinyin_words(text: str, limit: int = PINYIN_CANDIDATES) -> list[str]:
+    """Chinese words whose reading is ``text`` (``dili`` → 地理 …), domain words first, then by frequency."""
+    chars = _syllable_chars()
+    domain = domain_words()
+    scored: dict[str, float] = {}
+    for syllables in split_syllables(text):
+        if len(syllables) < 2:
+            continue
+        first = chars.get(syllables[0], frozenset())
+        for ch in first:
+            for word, freq in _words_by_first_char().get(ch, ()):
+                if len(word) == len(syllables) and all(
+                    c in chars.get(s, frozenset()) for c, s in zip(word, syllables, strict=True)
+                ):
+                    boost = 1_000_000 if word in domain else 0
+                    scored[word] = max(scored.get(word, 0), freq + boost)
+    ranked = sorted(scored, key=lambda w: -scored[w])
+    return [canonical(w) for w in ranked[:limit]]
+
+
+def pinyin_terms(name: str) -> list[str]:
+    """Pinyin index terms of a name or title: each word's reading, the whole reading, and the initials."""
+    from pypinyin import Style, lazy_pinyin
+
+    folded = fold(name)
+    terms: list[str] = []
+    words = [w for w in tokenizer().cut(folded) if _is_cjk(w)]
+    for word in words:
+        terms.append("".join(lazy_pinyin(word, errors="ignore", v_to_u=False)))
+    cjk = "".join(words)
+    if len(words) > 1:
+        terms.append("".join(lazy_pinyin(cjk, errors="ignore")))
+    if len(cjk) > 1:
+        terms.append("".join(lazy_pinyin(cjk, style=Style.FIRST_LETTER, errors="ignore")))
+    return [t for t in (_clean(t) for t in terms) if t]
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+def is_identifier_term(term: str) -> bool:
+    """Whether an index term is an identifier (patent, credit code, trademark number) rather than a word."""
+    return len(term) >= 6 and any(c.isdigit() for c in term) and term.isascii()
+
+
+def analyse_text(text: str) -> tuple[list[str], list[str]]:
+    """Free text → (terms, identifiers)."""
+    identifiers, rest = extract_identifiers(fold(text))
+    return segment(rest), identifiers
+
+
+def analyse_document(document: IndexDocument) -> AnalysedDocument:
+    title_terms, title_ids = analyse_text(document.title)
+    body_terms, body_ids = analyse_text(document.body)
+    extra: list[str] = []
+    for name in dict.fromkeys((document.title, *document.names)):
+        extra.extend(pinyin_terms(name))
+    if document.names:
+        for name in document.names:
+            extra.extend(segment(fold(name)))
+    identifiers = [normalise_identifier(value) for value in document.identifiers]
+    extra.extend(dict.fromkeys(i for i in (*identifiers, *title_ids, *body_ids) if i))
+    return AnalysedDocument(
+        document=document,
+        title_terms=tuple(title_terms),
+        body_terms=tuple(body_terms),
+        extra_terms=tuple(extra),
+    )
+
+
+# --- queries ---------------------------------------------------------------------------------------
+
+
+def _pinyin_group(chunk: str) -> tuple[tuple[str, ...], list[str]]:
+    words = pinyin_words(chunk)
+    return tuple(dict.fromkeys((chunk, *words))), words
+
+
+def analyse_query(text: str) -> AnalysedQuery:
+    """What a user typed → the query's concepts (see :class:`~search.base.AnalysedQuery`)."""
+    raw = (text or "")[: MAX_QUERY_CHARS * 4]
+    folded = fold(raw)[:MAX_QUERY_CHARS]
+    identifiers, rest = extract_identifiers(folded)
+    groups: list[tuple[str, ...]] = [(identifier,) for identifier in dict.fromkeys(identifiers)]
+    highlight: list[str] = list(identifiers)
+    suggestion_parts: list[str] = []
+    boost: list[str] = []
+    pinyin_input = False
+
+    chunks = re.findall(r"[a-z]+|[^a-z]+", rest)
+    ascii_run = [c.strip() for c in rest.split() if c.strip()]
+    whole = "".join(ascii_run)
+    # A query made only of pinyin: first try reading it all as one word (dili biaozhi → 地理标志).
+    if ascii_run and all(c.isascii() and c.isalpha() for c in ascii_run) and len(ascii_run) > 1:
+        words = [w for w in pinyin_words(whole) if w in domain_words() or w in synonym_table()[1]]
+        if words:
+            groups.append(tuple(dict.fromkeys((whole, *words))))
+            highlight.extend(f for w in words for f in surface_forms(w))
+            suggestion_parts.append(words[0])
+            pinyin_input = True
+            chunks = []
+
+    for chunk in chunks:
+        if chunk.isascii() and chunk.isalpha():
+            group, words = _pinyin_group(chunk)
+            if words:
+                pinyin_input = True
+                suggestion_parts.append(words[0])
+                highlight.extend(f for w in words for f in surface_forms(w))
+            else:
+                suggestion_parts.append(chunk)
+            groups.append(group)
+            highlight.append(chunk)
+            continue
+        for term in segment(chunk, search_mode=False):
+            # A compound is required through its parts, which every document holding it is indexed
+            # under whatever its context, and raises the rank of documents holding it whole.
+            parts = fine_parts(term)
+            groups.extend((part,) for part in parts)
+            if len(parts) > 1:
+                boost.append(term)
+            suggestion_parts.append(term)
+            highlight.extend(surface_forms(term))
+    groups = list(dict.fromkeys(g for g in groups if g))[:MAX_GROUPS]
+    suggestion = "".join(suggestion_parts) if pinyin_input else None
+    return AnalysedQuery(
+        text=raw,
+        groups=tuple(groups),
+        highlight=tuple(dict.fromkeys(h for h in highlight if h)),
+        identifiers=tuple(dict.fromkeys(identifiers)),
+        suggestion=suggestion,
+        boost=tuple(dict.fromkeys(boost)),
+    )
+
+
+def refine_suggestion(query: AnalysedQuery, texts: Iterable[str]) -> str | None:
+    """The "did you mean" for pinyin input, chosen among each group's Chinese readings by what the
+    results actually contain (``jinxiang`` → 金乡 when the hits mention 金乡, not the commoner 进项)."""
+    if not query.suggestion:
+        return None
+    haystack = fold(" ".join(texts))
+    parts = []
+    for group in query.groups:
+        chinese = [t for t in group if _is_cjk(t)]
+        if not chinese:
+            continue
+        present = [t for t in chinese if any(f in haystack for f in surface_forms(t))]
+        if present:
+            parts.append(present[0])
+    return "".join(parts) or None
+
+
+# --- snippets --------------------------------------------------------------------------------------
+
+
+def snippet(text: str, forms: Iterable[str], *, length: int = 120) -> str:
+    """HTML-escaped excerpt of ``text`` around the first match, with ``<mark>`` around every match of
+    ``forms`` (folded comparison, so 地理標誌 in a document is marked for 地理标志)."""
+    text = _CONTROL.sub(" ", text or "")
+    folded = "".join(fold_char(ch) for ch in text)
+    needles = sorted({f for f in forms if f and (len(f) > 1 or _is_cjk(f))}, key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    if needles:
+        pattern = re.compile("|".join(re.escape(n) for n in needles))
+        for match in pattern.finditer(folded):
+            spans.append(match.span())
+    start = max(0, spans[0][0] - length // 4) if spans else 0
+    end = min(len(text), start + length)
+    out = ["…" if start > 0 else ""]
+    cursor = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        if s < cursor:
+            continue
+        out.append(html.escape(text[cursor:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        out.append("…")
+    return "".join(out)
