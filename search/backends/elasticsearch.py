@@ -16,7 +16,7 @@ Every request body is built by a pure function (:func:`index_body`, :func:`searc
 :class:`ElasticsearchBackend`, so the requests are tested without a server
 (``tests/search/test_elasticsearch_requests.py``) and against a real one when ``ELASTICSEARCH_URL`` is set.
 User input only ever reaches Elasticsearch inside ``match`` / ``multi_match`` / ``terms`` /
-``match_phrase`` / completion-prefix values — never ``query_string`` — so ``"``, ``*``, ``OR`` and ``:``
+``match_phrase`` / ``bool_prefix`` values — never ``query_string`` — so ``"``, ``*``, ``OR`` and ``:``
 are just text.
 """
 
@@ -31,7 +31,6 @@ from typing import Any
 from django.conf import settings
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import (
-    Completion,
     Date,
     Document,
     Index,
@@ -44,7 +43,15 @@ from elasticsearch.dsl import (
     analyzer,
 )
 
-from search.analysis import analyse_document, analyse_query, fold, normalise_identifier, refine_suggestion
+from search.analysis import (
+    MAX_QUERY_CHARS,
+    analyse_document,
+    analyse_query,
+    fold,
+    normalise_identifier,
+    refine_suggestion,
+    segment,
+)
 from search.base import (
     AnalysedDocument,
     AnalysedQuery,
@@ -67,6 +74,8 @@ SNIPPET_CHARS = 160
 #: Field weights: a word in the title counts three times a word in the body (DESIGN §5).
 SEARCH_FIELDS = ("title_terms^3", "body_terms", "extra_terms")
 IDENTIFIER_BOOST = 20.0
+#: In a relaxed search, holding every concept outranks any relevance score of a partial match.
+WHOLE_MATCH_BOOST = 1000.0
 #: The facets every document carries as named fields; others (declared by later searchable types)
 #: are mapped as keywords by the ``facets.*`` dynamic template.
 KNOWN_FACETS = ("alliance", "city", "ip_type", "list_kind", "agency_type", "credit_grade", "year")
@@ -96,9 +105,6 @@ class SearchEntry(Document):
     names = Keyword(ignore_above=256)
     # open to facets that later searchable types declare (the ``facets.*`` template maps them as keywords)
     facets = Object(dynamic=True, properties={name: Keyword(ignore_above=256) for name in KNOWN_FACETS})
-    suggest = Completion(
-        analyzer="simple", contexts=[{"name": "access", "type": "category", "path": "access"}]
-    )
 
     class Meta:
         # a misspelt field is an error, not a silently guessed mapping
@@ -142,21 +148,17 @@ def index_body(index: Index) -> dict[str, Any]:
 
 
 def facet_values(document: IndexDocument) -> dict[str, list[str]]:
-    """The document's facet values, with ``year`` taken from its date when the type gives none."""
+    """The document's facet values as its searchable type declares them (``kind`` is a field of its own)."""
     values = {
         name: [str(v) for v in vals] for name, vals in document.facets.items() if _FACET_NAME.match(name)
     }
-    values.pop("kind", None)  # ``kind`` is a field of its own
-    if "year" not in values and document.date is not None:
-        values["year"] = [str(document.date.year)]
+    values.pop("kind", None)
     return values
 
 
 def entry_for(analysed: AnalysedDocument, index_name: str) -> SearchEntry:
     """The :class:`SearchEntry` stored for one analysed document."""
     doc = analysed.document
-    # folded like the prefix will be (traditional → simplified, half-width, lower case); pinyin included
-    suggestions = [fold(doc.title), *(fold(n) for n in doc.names), *analysed.extra_terms]
     identifiers = (normalise_identifier(value) for value in doc.identifiers)
     return SearchEntry(
         meta={"id": doc.key, "index": index_name},
@@ -173,7 +175,6 @@ def entry_for(analysed: AnalysedDocument, index_name: str) -> SearchEntry:
         identifiers=list(dict.fromkeys(i for i in identifiers if i)),
         names=list(doc.names),
         facets=facet_values(doc),
-        suggest={"input": [s[:50] for s in dict.fromkeys(suggestions) if s.strip()]},
     )
 
 
@@ -215,7 +216,9 @@ def _filters(query: SearchQuery) -> list[Q]:
     filters = [Q("terms", access=sorted(query.access))]
     for name, values in sorted(query.filters.items()):
         field = facet_field(name)
-        if field is None or not values:
+        if not values:
+            continue  # nothing chosen: no filter (as on the database backend)
+        if field is None:
             filters.append(Q("match_none"))  # an unknown facet accepts nothing rather than everything
         else:
             filters.append(Q("terms", **{field: sorted(str(v) for v in values)}))
@@ -236,19 +239,26 @@ def page_window(query: SearchQuery) -> tuple[int, int]:
     return start, size
 
 
-def search_body(query: SearchQuery, analysed: AnalysedQuery) -> dict[str, Any]:
+def search_body(query: SearchQuery, analysed: AnalysedQuery, *, strict: bool = True) -> dict[str, Any]:
     """The body of ``POST /<index>/_search`` for a query the pipeline has analysed.
 
     ``filter`` holds the access keys and facet filters, so that totals and facet counts never include a
     document the asker may not see; ``must`` holds one clause per concept; ``should`` adds the pipeline's
     boost terms and an exact-match boost for identifiers found in the input; ties are broken by the most
-    recent date.
+    recent date. ``strict=False`` is the second chance the backend takes when too few documents hold every
+    concept (as the database backend does): any concept matches, and documents holding all of them still
+    come first.
     """
     search = Search()
     groups = [g for g in analysed.groups if g][:MAX_GROUPS]
     identifiers = sorted(set(analysed.identifiers))
-    must = [_group_clause(group) for group in groups]
+    clauses = [_group_clause(group) for group in groups]
     should = [Q("terms", identifiers=identifiers, boost=IDENTIFIER_BOOST)] if identifiers else []
+    if strict or len(clauses) < 2:
+        must = clauses
+    else:
+        must = [Q("bool", should=clauses, minimum_should_match=1)]
+        should.append(Q("constant_score", filter=Q("bool", must=clauses), boost=WHOLE_MATCH_BOOST))
     if not must and should:  # only an identifier was typed: it alone decides
         must, should = should, []
     # whole compounds whose parts are the required groups (地理标志 for 地理 + 标志) rank higher
@@ -265,7 +275,7 @@ def search_body(query: SearchQuery, analysed: AnalysedQuery) -> dict[str, Any]:
     search = search.extra(from_=start, size=size, track_total_hits=True, track_scores=True)
     search = search.sort({"_score": {"order": "desc"}}, {"date": {"order": "desc", "missing": "_last"}})
     if query.highlight:
-        search = search.source(excludes=["title_terms", "body_terms", "extra_terms", "suggest", "body"])
+        search = search.source(excludes=["title_terms", "body_terms", "extra_terms", "body"])
         search = search.highlight_options(
             pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html", type="unified"
         )
@@ -277,27 +287,25 @@ def search_body(query: SearchQuery, analysed: AnalysedQuery) -> dict[str, Any]:
             highlight_query=_highlight_query(analysed, "body").to_dict(),
         )
     else:
-        search = search.source(excludes=["title_terms", "body_terms", "extra_terms", "suggest"])
+        search = search.source(excludes=["title_terms", "body_terms", "extra_terms"])
     return search.to_dict()
 
 
 def autocomplete_body(prefix: str, access: frozenset[str], limit: int) -> dict[str, Any]:
-    """A completion-suggester request: titles, names and their pinyin that start with ``prefix``, among
-    documents one of whose access keys the asker holds."""
-    return {
-        "_source": ["title"],
-        "suggest": {
-            "titles": {
-                "prefix": prefix,
-                "completion": {
-                    "field": "suggest",
-                    "size": max(1, limit) * 3,
-                    "skip_duplicates": True,
-                    "contexts": {"access": sorted(access)},
-                },
-            }
-        },
-    }
+    """Titles for the header search box: the prefix's words in the title or the pinyin of names, the last
+    word possibly unfinished (``match_bool_prefix``), among documents the asker may see."""
+    terms = segment(fold(prefix)[:MAX_QUERY_CHARS].strip(), search_mode=False)[:MAX_GROUPS]
+    match = Q(
+        "multi_match",
+        query=" ".join(terms),
+        type="bool_prefix",
+        fields=["title_terms^3", "extra_terms"],
+        operator="and",
+    )
+    search = Search().query(Q("bool", filter=[Q("terms", access=sorted(access))], must=[match]))
+    search = search.sort({"_score": {"order": "desc"}}, {"date": {"order": "desc", "missing": "_last"}})
+    search = search.source(["title"]).extra(size=max(1, min(limit, 20)) * 3, track_scores=True)
+    return search.to_dict()
 
 
 # --- responses -------------------------------------------------------------------------------------------
@@ -419,19 +427,20 @@ class ElasticsearchBackend(SearchBackend):
             return SearchResults(total=0, hits=[], facets={}, suggestion=analysed.suggestion)
         try:
             response = self.client.search(index=self.index_name, body=search_body(query, analysed))
+            if response["hits"]["total"]["value"] < query.per_page and len(analysed.groups) > 1:
+                relaxed = search_body(query, analysed, strict=False)
+                response = self.client.search(index=self.index_name, body=relaxed)
         except NotFoundError:  # nothing indexed yet
             return SearchResults(total=0, hits=[], facets={}, suggestion=analysed.suggestion)
         return results_from(response.body, query, analysed)
 
     def autocomplete(self, prefix: str, access: frozenset[str], limit: int = 8) -> list[str]:
-        prefix = fold(prefix).strip()[:50]
-        if not prefix or not access:
+        body = autocomplete_body(prefix, access, limit)
+        if not access or not body["query"]["bool"]["must"][0]["multi_match"]["query"]:
             return []
         try:
-            response = self.client.search(
-                index=self.index_name, body=autocomplete_body(prefix, access, limit)
-            )
+            response = self.client.search(index=self.index_name, body=body)
         except NotFoundError:
             return []
-        titles = [option["_source"]["title"] for option in response.body["suggest"]["titles"][0]["options"]]
+        titles = [hit["_source"]["title"] for hit in response.body["hits"]["hits"]]
         return list(dict.fromkeys(titles))[:limit]
