@@ -24,6 +24,7 @@ each one: nothing a user types can reach a full-text engine's query syntax.
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 import re
 import threading
@@ -189,6 +190,11 @@ def tokenizer():
                 instance = jieba.Tokenizer()
                 instance.initialize()
                 for word, freq in domain_words().items():
+                    # The parts of a compound become words too (知识产权强企 → 知识产权 + 强企), so that a
+                    # document holding the compound is also indexed under each part.
+                    for part in instance.cut(word):
+                        if len(part) >= 2 and not instance.FREQ.get(part):
+                            instance.add_word(part, 100)
                     instance.add_word(word, freq)
                 for variant, _canonical in synonym_table()[0].items():
                     instance.add_word(variant, 2000)
@@ -225,8 +231,10 @@ def _parts_cost(parts: list[str], domain: dict[str, int]) -> tuple[int, int]:
 def fine_parts(word: str) -> list[str]:
     """``word`` split into dictionary words of two or more characters (地理标志 → 地理 + 标志), or
     ``[word]`` when it cannot be split without leaving single characters (黑名单, 证券化)."""
-    if len(word) <= 3 or not _is_cjk(word) or word in domain_words() or word in synonym_table()[1]:
+    if len(word) <= 3 or not _is_cjk(word):
         return [word]
+    if len(word) <= 4 and (word in domain_words() or word in synonym_table()[1]):
+        return [word]  # a domain word is indexed whole wherever it occurs
     freq = tokenizer().FREQ
     domain = domain_words()
     n = len(word)
@@ -242,6 +250,10 @@ def fine_parts(word: str) -> list[str]:
     return best[n] or [word]
 
 
+# Quotation marks and title brackets inside a phrase (“蓝天”专项, 《商标法》) do not end a word.
+_QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉]")
+
+
 def segment(folded: str, *, search_mode: bool = True) -> list[str]:
     """Folded text → terms (letters and digits only), stop words dropped, synonyms canonical.
 
@@ -251,7 +263,7 @@ def segment(folded: str, *, search_mode: bool = True) -> list[str]:
     jieba = tokenizer()
     stop = stop_words()
     terms = []
-    for token in jieba.cut(folded):
+    for token in jieba.cut(_QUOTES.sub("", folded)):
         term = _clean(token)
         if not term or term in stop:
             continue
@@ -409,6 +421,7 @@ def analyse_query(text: str) -> AnalysedQuery:
     highlight: list[str] = list(identifiers)
     suggestion_parts: list[str] = []
     boost: list[str] = []
+    words: list[str] = []
     pinyin_input = False
 
     chunks = re.findall(r"[a-z]+|[^a-z]+", rest)
@@ -439,12 +452,20 @@ def analyse_query(text: str) -> AnalysedQuery:
         for term in segment(chunk, search_mode=False):
             # A compound is required through its parts, which every document holding it is indexed
             # under whatever its context, and raises the rank of documents holding it whole.
+            words.append(term)
             parts = fine_parts(term)
             groups.extend((part,) for part in parts)
             if len(parts) > 1:
                 boost.append(term)
             suggestion_parts.append(term)
             highlight.extend(surface_forms(term))
+    # Neighbouring words that the dictionary knows as one (地标 + 产品 → 地理标志产品) rank documents
+    # holding the phrase whole above those holding the words apart.
+    freq = tokenizer().FREQ
+    for left, right in itertools.pairwise(words):
+        phrase = canonical(left + right)
+        if freq.get(phrase) and _is_cjk(phrase):
+            boost.append(phrase)
     groups = list(dict.fromkeys(g for g in groups if g))[:MAX_GROUPS]
     suggestion = "".join(suggestion_parts) if pinyin_input else None
     return AnalysedQuery(

@@ -1,0 +1,387 @@
+# ruff: noqa: S608 — statements are assembled from fixed fragments and "%s" placeholders only; every
+# value (terms, access keys, facet values) is passed as a parameter.
+"""The embedded search backend: SQLite FTS5 or PostgreSQL full text over pre-analysed terms.
+
+Documents and queries go through ``search.analysis`` first; this module only stores terms and ranks.
+
+- **Storage**: :class:`~search.models.IndexEntry` rows (what a hit shows), their access keys and facet
+  values as rows of their own, and the terms — an FTS5 table ``search_fts`` (columns title, body, extra
+  pinyin, identifiers) on SQLite, a weighted ``tsvector`` (A title, B body, C pinyin, D identifiers) with a
+  GIN index on PostgreSQL.
+- **Matching**: a document must hold every concept of the query (any alternative of each group). When that
+  leaves fewer than a page of results, documents holding only some concepts follow, ranked lower — so a
+  question phrased in many words still finds what answers it.
+- **Ranking**: BM25 on SQLite (``bm25()`` with column weights: title and identifiers count most);
+  on PostgreSQL an IDF-weighted ``ts_rank`` per concept with the same column weights; then recency.
+- **Safety**: the full-text expression is built from analysed terms only (letters and digits), each
+  quoted, and passed as a parameter; access keys and facet filters are ``EXISTS`` clauses inside the
+  same statement, so totals and facet counts never include what the caller may not see.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from itertools import islice
+
+from django.db import connection, transaction
+
+from search import analysis
+from search.base import AnalysedQuery, Hit, IndexDocument, SearchBackend, SearchQuery, SearchResults
+from search.models import IndexAccess, IndexEntry, IndexFacet
+
+BODY_CHARS = 2000  # kept for snippets; the whole body is in the terms
+BATCH = 500
+TITLE_WEIGHT, BODY_WEIGHT, EXTRA_WEIGHT, IDENT_WEIGHT = 6.0, 1.0, 3.0, 20.0
+BOOST_WEIGHT = 0.5  # how much a whole compound counts beside its parts (PostgreSQL)
+
+
+def _batches(iterable: Iterable, size: int = BATCH):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _ts_lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class DatabaseBackend(SearchBackend):
+    """SQLite FTS5 / PostgreSQL full text, chosen by the database Django is connected to."""
+
+    name = "database"
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    @property
+    def vendor(self) -> str:
+        return connection.vendor
+
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        written = 0
+        for chunk in _batches(documents):
+            analysed = [analysis.analyse_document(d) for d in chunk]
+            with transaction.atomic():
+                self.delete([a.document.key for a in analysed])
+                entries = IndexEntry.objects.bulk_create(
+                    [
+                        IndexEntry(
+                            key=a.document.key,
+                            kind=a.document.kind,
+                            title=a.document.title[:300],
+                            body=a.document.body[:BODY_CHARS],
+                            url=a.document.url[:500],
+                            date=a.document.date,
+                        )
+                        for a in analysed
+                    ]
+                )
+                access, facets = [], []
+                for entry, a in zip(entries, analysed, strict=True):
+                    access.extend(IndexAccess(entry=entry, key=k) for k in dict.fromkeys(a.document.access))
+                    values = {"kind": (a.document.kind,), **a.document.facets}
+                    for name, vals in values.items():
+                        facets.extend(
+                            IndexFacet(entry=entry, name=name, value=str(v)[:120])
+                            for v in dict.fromkeys(vals)
+                            if v not in (None, "")
+                        )
+                IndexAccess.objects.bulk_create(access)
+                IndexFacet.objects.bulk_create(facets)
+                self._write_terms(list(zip(entries, analysed, strict=True)))
+            written += len(chunk)
+        return written
+
+    def _write_terms(self, pairs) -> None:
+        with connection.cursor() as cursor:
+            if self.vendor == "sqlite":
+                rows = []
+                for entry, a in pairs:
+                    idents = [t for t in a.extra_terms if analysis.is_identifier_term(t)]
+                    extra = [t for t in a.extra_terms if not analysis.is_identifier_term(t)]
+                    terms = (a.title_terms, a.body_terms, extra, idents)
+                    rows.append((entry.pk, *(" ".join(column) for column in terms)))
+                cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(r[0],) for r in rows])
+                cursor.executemany(
+                    "INSERT INTO search_fts (rowid, title, body, extra, ident) VALUES (%s, %s, %s, %s, %s)",
+                    rows,
+                )
+            elif self.vendor == "postgresql":
+                rows = [(self._tsvector(a), entry.pk) for entry, a in pairs]
+                cursor.executemany("UPDATE search_indexentry SET vector = %s::tsvector WHERE id = %s", rows)
+
+    @staticmethod
+    def _tsvector(a) -> str:
+        positions: dict[str, list[str]] = {}
+        pos = 0
+        columns = (
+            ("A", a.title_terms),
+            ("B", a.body_terms),
+            ("C", [t for t in a.extra_terms if not analysis.is_identifier_term(t)]),
+            ("D", [t for t in a.extra_terms if analysis.is_identifier_term(t)]),
+        )
+        for weight, terms in columns:
+            for term in terms:
+                pos = min(pos + 1, 16383)
+                slots = positions.setdefault(term, [])
+                if len(slots) < 255:
+                    slots.append(f"{pos}{weight}")
+        return " ".join(f"{_ts_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+
+    def delete(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        for chunk in _batches(keys):
+            ids = list(IndexEntry.objects.filter(key__in=chunk).values_list("pk", flat=True))
+            if not ids:
+                continue
+            IndexAccess.objects.filter(entry_id__in=ids).delete()
+            IndexFacet.objects.filter(entry_id__in=ids).delete()
+            if self.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
+            IndexEntry.objects.filter(pk__in=ids)._raw_delete(IndexEntry.objects.db)
+
+    def clear(self) -> None:
+        IndexAccess.objects.all()._raw_delete(IndexAccess.objects.db)
+        IndexFacet.objects.all()._raw_delete(IndexFacet.objects.db)
+        IndexEntry.objects.all()._raw_delete(IndexEntry.objects.db)
+        if self.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM search_fts")
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def _filters_sql(self, query: SearchQuery) -> tuple[str, list]:
+        """``AND …`` clauses on ``e`` (the entry) for access keys and facet filters."""
+        access = sorted(query.access) or ["-"]
+        sql = [
+            "EXISTS (SELECT 1 FROM search_indexaccess a WHERE a.entry_id = e.id "
+            f"AND a.key IN ({', '.join(['%s'] * len(access))}))"
+        ]
+        params: list = list(access)
+        for name, values in sorted(query.filters.items()):
+            values = [str(v) for v in values if str(v)]
+            if not values:
+                continue
+            sql.append(
+                "EXISTS (SELECT 1 FROM search_indexfacet f WHERE f.entry_id = e.id AND f.name = %s "
+                f"AND f.value IN ({', '.join(['%s'] * len(values))}))"
+            )
+            params.extend([name, *values])
+        return " AND ".join(sql), params
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        analysed = analysis.analyse_query(query.text)
+        if not analysed.groups:
+            return SearchResults(total=0, hits=[], facets={}, suggestion=None)
+        page = max(1, int(query.page))
+        per_page = max(1, min(int(query.per_page), 100))
+        engine_class = _SQLite if self.vendor == "sqlite" else _Postgres
+        engine = engine_class(self, analysed, query)
+        total = engine.count(strict=True)
+        strict = True
+        if total < per_page and len(analysed.groups) > 1:
+            strict = False
+            total = engine.count(strict=False)
+        rows = engine.page(strict=strict, offset=(page - 1) * per_page, limit=per_page) if total else []
+        facets = engine.facets(strict=strict) if (query.facets and total) else {}
+        entries = IndexEntry.objects.in_bulk([r[0] for r in rows])
+        hits = []
+        for pk, score in rows:
+            entry = entries.get(pk)
+            if entry is None:
+                continue
+            text = entry.body or entry.title
+            hits.append(
+                Hit(
+                    key=entry.key,
+                    kind=entry.kind,
+                    title=entry.title,
+                    url=entry.url,
+                    snippet=analysis.snippet(text, analysed.highlight) if query.highlight else "",
+                    score=float(score),
+                    date=entry.date,
+                )
+            )
+        suggestion = analysis.refine_suggestion(analysed, [f"{e.title} {e.body}" for e in entries.values()])
+        return SearchResults(total=total, hits=hits, facets=facets, suggestion=suggestion)
+
+    def autocomplete(self, prefix: str, access: frozenset[str], limit: int = 8) -> list[str]:
+        folded = analysis.fold(prefix)[: analysis.MAX_QUERY_CHARS].strip()
+        terms = analysis.segment(folded, search_mode=False)
+        if not terms:
+            return []
+        head, last = terms[:-1], terms[-1]
+        query = SearchQuery(text=prefix, access=access)
+        filters_sql, filter_params = self._filters_sql(query)
+        limit = max(1, min(limit, 20))
+        with connection.cursor() as cursor:
+            if self.vendor == "sqlite":
+                expression = " AND ".join([*(_fts_phrase(t) for t in head), _fts_phrase(last) + " *"])
+                expression = "{title extra} : (" + expression + ")"
+                cursor.execute(
+                    "SELECT e.title FROM search_fts JOIN search_indexentry e ON e.id = search_fts.rowid "
+                    f"WHERE search_fts MATCH %s AND {filters_sql} "
+                    "ORDER BY bm25(search_fts, 10.0, 1.0, 5.0, 1.0), e.date DESC LIMIT %s",
+                    [expression, *filter_params, limit * 3],
+                )
+            else:
+                expression = " & ".join([*(f"{_ts_lexeme(t)}:AC" for t in head), f"{_ts_lexeme(last)}:*AC"])
+                cursor.execute(
+                    "SELECT e.title FROM search_indexentry e WHERE e.vector @@ %s::tsquery "
+                    f"AND {filters_sql} ORDER BY ts_rank(e.vector, %s::tsquery) DESC, e.date DESC NULLS LAST "
+                    "LIMIT %s",
+                    [expression, *filter_params, expression, limit * 3],
+                )
+            titles = [row[0] for row in cursor.fetchall()]
+        return list(dict.fromkeys(titles))[:limit]
+
+
+class _Engine:
+    def __init__(self, backend: DatabaseBackend, analysed: AnalysedQuery, query: SearchQuery):
+        self.backend = backend
+        self.analysed = analysed
+        self.query = query
+        self.filters_sql, self.filter_params = backend._filters_sql(query)
+
+    def _facets_from(self, matching_sql: str, params: list) -> dict[str, list[tuple[str, int]]]:
+        names = list(dict.fromkeys(self.query.facets))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT f.name, f.value, COUNT(*) FROM search_indexfacet f "
+                f"WHERE f.name IN ({', '.join(['%s'] * len(names))}) AND f.entry_id IN ({matching_sql}) "
+                "GROUP BY f.name, f.value",
+                [*names, *params],
+            )
+            counted: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
+            for name, value, count in cursor.fetchall():
+                counted[name].append((value, int(count)))
+        for name in counted:
+            counted[name].sort(key=lambda item: (-item[1], item[0]))
+        return counted
+
+
+class _SQLite(_Engine):
+    def expression(self, strict: bool) -> str:
+        groups = ["(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in self.analysed.groups]
+        boost = [_fts_phrase(t) for t in self.analysed.boost]
+        if strict:
+            required = " AND ".join(groups)
+            if boost:
+                # Scored but not required: bm25() sums over every phrase of the expression.
+                return f"{required} AND ({groups[0][1:-1]} OR {' OR '.join(boost)})"
+            return required
+        return " OR ".join([*groups, *boost])
+
+    def _matching(self, strict: bool) -> tuple[str, list]:
+        return (
+            "SELECT e.id FROM search_fts JOIN search_indexentry e ON e.id = search_fts.rowid "
+            f"WHERE search_fts MATCH %s AND {self.filters_sql}",
+            [self.expression(strict), *self.filter_params],
+        )
+
+    def count(self, strict: bool) -> int:
+        sql, params = self._matching(strict)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql})", params)
+            return int(cursor.fetchone()[0])
+
+    def page(self, strict: bool, offset: int, limit: int) -> list[tuple[int, float]]:
+        weights = f"{TITLE_WEIGHT}, {BODY_WEIGHT}, {EXTRA_WEIGHT}, {IDENT_WEIGHT}"
+        coordination, coordination_params = "0", []
+        if not strict:
+            # How many of the query's concepts a document holds comes first, then BM25.
+            groups = [" OR ".join(_fts_phrase(t) for t in group) for group in self.analysed.groups]
+            holds = "(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
+            coordination = " + ".join([holds] * len(groups))
+            coordination_params = groups
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.id, -bm25(search_fts, {weights}) AS score, {coordination} AS coordination "
+                "FROM search_fts JOIN search_indexentry e ON e.id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s AND {self.filters_sql} "
+                "ORDER BY coordination DESC, score DESC, e.date DESC, e.id LIMIT %s OFFSET %s",
+                [*coordination_params, self.expression(strict), *self.filter_params, limit, offset],
+            )
+            return [(row[0], row[1]) for row in cursor.fetchall()]
+
+    def facets(self, strict: bool) -> dict[str, list[tuple[str, int]]]:
+        sql, params = self._matching(strict)
+        return self._facets_from(sql, params)
+
+
+class _Postgres(_Engine):
+    # ts_rank's weights are given as {D, C, B, A}: identifiers, pinyin, body, title.
+    WEIGHTS = f"{{1.0, {EXTRA_WEIGHT / TITLE_WEIGHT}, {BODY_WEIGHT / TITLE_WEIGHT * 2}, 1.0}}"
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.group_queries = [" | ".join(_ts_lexeme(t) for t in group) for group in self.analysed.groups]
+        self.boost_queries = [_ts_lexeme(t) for t in self.analysed.boost]
+        self._idf: list[float] | None = None
+
+    def tsquery(self, strict: bool) -> str:
+        parts = [f"({q})" for q in self.group_queries]
+        return (" & " if strict else " | ").join(parts)
+
+    def _matching(self, strict: bool) -> tuple[str, list]:
+        return (
+            f"SELECT e.id FROM search_indexentry e WHERE e.vector @@ %s::tsquery AND {self.filters_sql}",
+            [self.tsquery(strict), *self.filter_params],
+        )
+
+    def count(self, strict: bool) -> int:
+        sql, params = self._matching(strict)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS matching", params)
+            return int(cursor.fetchone()[0])
+
+    def idf(self) -> list[float]:
+        """BM25's inverse document frequency of each group and boost term, in one statement."""
+        if self._idf is None:
+            queries = [*self.group_queries, *self.boost_queries]
+            counts = ", ".join("COUNT(*) FILTER (WHERE vector @@ %s::tsquery)" for _ in queries)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*), {counts} FROM search_indexentry", queries)
+                total, *frequencies = cursor.fetchone()
+            self._idf = [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies]
+        return self._idf
+
+    def page(self, strict: bool, offset: int, limit: int) -> list[tuple[int, float]]:
+        idf = self.idf()
+        queries = [*self.group_queries, *self.boost_queries]
+        terms = []
+        params: list = []
+        for i, (q, weight) in enumerate(zip(queries, idf, strict=True)):
+            factor = weight * (BOOST_WEIGHT if i >= len(self.group_queries) else 1.0)
+            terms.append(f"{factor:.6f} * ts_rank(%s::float4[], e.vector, %s::tsquery, 1)")
+            params.extend([self.WEIGHTS, q])
+        score = " + ".join(terms)
+        ident = ""
+        if self.analysed.identifiers:
+            ident = " + CASE WHEN e.vector @@ %s::tsquery THEN 1000 ELSE 0 END"
+            params.append(" | ".join(f"{_ts_lexeme(t)}:D" for t in self.analysed.identifiers))
+        whole = "1"
+        if not strict:
+            whole = "CASE WHEN e.vector @@ %s::tsquery THEN 1 ELSE 0 END"
+            params.append(self.tsquery(True))
+        sql, match_params = self._matching(strict)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.id, ({score}{ident}) AS score, {whole} AS whole FROM search_indexentry e "
+                f"WHERE e.id IN ({sql}) ORDER BY whole DESC, score DESC, e.date DESC NULLS LAST, e.id "
+                "LIMIT %s OFFSET %s",
+                [*params, *match_params, limit, offset],
+            )
+            return [(row[0], row[1]) for row in cursor.fetchall()]
+
+    def facets(self, strict: bool) -> dict[str, list[tuple[str, int]]]:
+        sql, params = self._matching(strict)
+        return self._facets_from(sql, params)
