@@ -299,9 +299,12 @@ class _SQLite(_Engine):
         if not strict:
             # How many of the query's concepts a document holds comes first, then BM25.
             groups = [" OR ".join(_fts_phrase(t) for t in group) for group in self.analysed.groups]
-            holds = "(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
+            # Each concept counts by its rarity (BM25's IDF), so a document holding the rare concept of a
+            # question ranks above one holding only its common words.
+            holds = "%s * (search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
             coordination = " + ".join([holds] * len(groups))
-            coordination_params = groups
+            pairs = zip(self.group_idf(groups), groups, strict=True)
+            coordination_params = [value for pair in pairs for value in pair]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT e.id, -bm25(search_fts, {weights}) AS score, {coordination} AS coordination "
@@ -311,6 +314,17 @@ class _SQLite(_Engine):
                 [*coordination_params, self.expression(strict), *self.filter_params, limit, offset],
             )
             return [(row[0], row[1]) for row in cursor.fetchall()]
+
+    def group_idf(self, groups: list[str]) -> list[float]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM search_fts")
+            total = cursor.fetchone()[0]
+            idf = []
+            for expression in groups:
+                cursor.execute("SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s", [expression])
+                df = cursor.fetchone()[0]
+                idf.append(round(math.log(1 + (total - df + 0.5) / (df + 0.5)), 1))
+        return idf
 
     def facets(self, strict: bool) -> dict[str, list[tuple[str, int]]]:
         sql, params = self._matching(strict)
@@ -343,35 +357,59 @@ class _Postgres(_Engine):
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS matching", params)
             return int(cursor.fetchone()[0])
 
-    def idf(self) -> list[float]:
-        """BM25's inverse document frequency of each group and boost term, in one statement."""
+    def statistics(self) -> tuple[list[str], list[float], float]:
+        """Each query term with its BM25 inverse document frequency, and the mean document length,
+        in one statement."""
         if self._idf is None:
-            queries = [*self.group_queries, *self.boost_queries]
-            counts = ", ".join("COUNT(*) FILTER (WHERE vector @@ %s::tsquery)" for _ in queries)
+            terms = list(dict.fromkeys([*(t for g in self.analysed.groups for t in g), *self.analysed.boost]))
+            counts = ", ".join("COUNT(*) FILTER (WHERE vector @@ %s::tsquery)" for _ in terms)
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*), {counts} FROM search_indexentry", queries)
-                total, *frequencies = cursor.fetchone()
-            self._idf = [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies]
+                cursor.execute(
+                    f"SELECT COUNT(*), COALESCE(AVG(length(vector)), 1), {counts} FROM search_indexentry",
+                    [_ts_lexeme(t) for t in terms],
+                )
+                total, average, *frequencies = cursor.fetchone()
+            idf = [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies]
+            required = self._required
+            idf = [w * (1.0 if t in required else BOOST_WEIGHT) for t, w in zip(terms, idf, strict=True)]
+            self._idf = (terms, idf, float(average) or 1.0)
         return self._idf
 
+    def group_idf(self) -> list[float]:
+        counts = ", ".join("COUNT(*) FILTER (WHERE vector @@ %s::tsquery)" for _ in self.group_queries)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*), {counts} FROM search_indexentry", self.group_queries)
+            total, *frequencies = cursor.fetchone()
+        return [round(math.log(1 + (total - df + 0.5) / (df + 0.5)), 1) for df in frequencies]
+
+    @property
+    def _required(self) -> set[str]:
+        return {t for g in self.analysed.groups for t in g}
+
     def page(self, strict: bool, offset: int, limit: int) -> list[tuple[int, float]]:
-        idf = self.idf()
-        queries = [*self.group_queries, *self.boost_queries]
-        terms = []
-        params: list = []
-        for i, (q, weight) in enumerate(zip(queries, idf, strict=True)):
-            factor = weight * (BOOST_WEIGHT if i >= len(self.group_queries) else 1.0)
-            terms.append(f"{factor:.6f} * ts_rank(%s::float4[], e.vector, %s::tsquery, 1)")
-            params.extend([self.WEIGHTS, q])
-        score = " + ".join(terms)
+        terms, idf, average = self.statistics()
+        # BM25 (k1 1.2, b 0.75) as FTS5 computes it: a term's frequency is the column-weighted count of
+        # its positions (weights A title, B body, C pinyin, D identifiers), length is the lexeme count.
+        score = (
+            "(SELECT COALESCE(SUM((%s::float8[])[array_position(%s::text[], u.lexeme)] * t.tf * 2.2 "
+            "/ (t.tf + 1.2 * (0.25 + 0.75 * length(e.vector) / %s))), 0) "
+            "FROM unnest(e.vector) AS u, LATERAL (SELECT SUM(CASE w "
+            f"WHEN 'A' THEN {TITLE_WEIGHT} WHEN 'B' THEN {BODY_WEIGHT} WHEN 'C' THEN {EXTRA_WEIGHT} "
+            f"ELSE {IDENT_WEIGHT} END)::float8 AS tf FROM unnest(u.weights) AS w) AS t "
+            "WHERE u.lexeme = ANY(%s::text[]))"
+        )
+        params: list = [idf, terms, average, terms]
         ident = ""
         if self.analysed.identifiers:
             ident = " + CASE WHEN e.vector @@ %s::tsquery THEN 1000 ELSE 0 END"
             params.append(" | ".join(f"{_ts_lexeme(t)}:D" for t in self.analysed.identifiers))
-        whole = "1"
+        whole = "0"
         if not strict:
-            whole = "CASE WHEN e.vector @@ %s::tsquery THEN 1 ELSE 0 END"
-            params.append(self.tsquery(True))
+            # How many of the query's concepts a document holds comes first, then the score.
+            # Each concept counts by its rarity, as on SQLite.
+            whole = " + ".join(["%s * (e.vector @@ %s::tsquery)::int"] * len(self.group_queries))
+            group_idf = self.group_idf()
+            params.extend(v for pair in zip(group_idf, self.group_queries, strict=True) for v in pair)
         sql, match_params = self._matching(strict)
         with connection.cursor() as cursor:
             cursor.execute(
