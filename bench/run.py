@@ -11,6 +11,7 @@ the ratios hold on any machine even when absolute numbers differ. Results are pr
     .venv/bin/python bench/run.py                      # default scale, SQLite, daphne
     .venv/bin/python bench/run.py --duration 20 --concurrency 8,32
     DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python bench/run.py --workers 2
+    .venv/bin/python bench/run.py --search-docs 1000000 --only search   # search at a million documents
 """
 
 import argparse
@@ -213,7 +214,17 @@ def main(argv=None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the benchmark database")
     parser.add_argument("--leads", type=int, default=0, help="generate this many leads (e.g. 1000000)")
     parser.add_argument("--fanout", type=int, default=0, help="websocket clients for the fan-out measurement")
+    parser.add_argument(
+        "--search-docs",
+        type=int,
+        default=0,
+        help="search section at this many documents (bench/search_bench.py)",
+    )
     args = parser.parse_args(argv)
+    if args.search_docs:
+        run_search(args)
+        if args.only == "search":
+            return 0
     sizes = {"small": (200, 50), "default": (2000, 500), "large": (20000, 5000)}
     args.news, args.policies = sizes[args.scale]
     args.scale_name = args.scale
@@ -300,6 +311,25 @@ def main(argv=None) -> int:
     )
     print(f"\nresults written to {out.relative_to(ROOT)}")
     return 0
+
+
+def run_search(args) -> None:
+    """The search section: ``--search-docs`` documents indexed through the real pipeline, query latency
+    in-process and over HTTP at the run's concurrency levels; its own JSON file beside the others."""
+    import search_bench
+
+    search_args = argparse.Namespace(
+        docs=args.search_docs,
+        seed=2026,
+        search_workers=2,
+        rounds=5,
+        http_concurrency=[int(c) for c in args.concurrency.split(",")],
+        seconds_per_query=1.0,
+        rebuild=args.rebuild,
+    )
+    result = search_bench.run(search_args)
+    print(search_bench.render(result))
+    print(f"\nsearch results written to {search_bench.write(result).relative_to(ROOT)}\n")
 
 
 def query_counts(env, facts) -> str:
