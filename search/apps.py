@@ -6,3 +6,9 @@ class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("全文检索")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals, types
+
+        types.register_types()
+        signals.connect()

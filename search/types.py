@@ -1,0 +1,243 @@
+"""What the portal makes searchable today (registered from ``SearchConfig.ready``).
+
+- public Wagtail pages — news, policy documents, alliance pages, content pages — live and not
+  privacy-restricted, access ``("public",)``;
+- member agencies (the public directory), access ``("public",)``;
+- case leads, access ``agency:<id>`` for every agency whose group holds ``view_caselead`` on the lead —
+  and only summary-level fields (title, summary, IP type, infringement type, city, reference), never
+  ``CaseLead.SENSITIVE_FIELDS``: whoever can find a lead may read what matched.
+
+Later capabilities (protected lists, service agencies, typical cases) register their own type the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from search.base import PUBLIC, IndexDocument, SearchableType, agency_key
+from search.registry import register
+
+PAGE_KINDS = {
+    "newspage": ("news", _("新闻动态")),
+    "policydocumentpage": ("policy_document", _("政策文件")),
+    "alliancepage": ("alliance", _("联盟")),
+    "contentpage": ("page", _("栏目页面")),
+}
+
+
+def _stream_text(page, field_name: str) -> str:
+    field = page._meta.get_field(field_name)
+    value = getattr(page, field_name)
+    try:
+        parts = field.get_searchable_content(value)
+    except (AttributeError, TypeError):
+        parts = [str(value or "")]
+    return " ".join(strip_tags(str(p)) for p in parts if p)
+
+
+def page_document(page) -> IndexDocument | None:
+    """A live, public page as an :class:`IndexDocument`; ``None`` for drafts and restricted pages."""
+    page = page.specific
+    model = type(page)._meta.model_name
+    if model not in PAGE_KINDS or not page.live:
+        return None
+    if page.get_view_restrictions().exists():
+        return None
+    kind, _label = PAGE_KINDS[model]
+    body_parts = [getattr(page, "listing_summary", "")]
+    facets: dict[str, tuple[str, ...]] = {}
+    names: list[str] = []
+    date = None
+    if kind == "policy_document":
+        body = _stream_text(page, "body")
+        body_parts = [page.issuer, page.document_number, page.summary, *body_parts, body]
+        date = page.issued_on
+        if page.region:
+            facets["city"] = (page.region,)
+    elif kind == "news":
+        body_parts = [page.source, *body_parts, _stream_text(page, "body")]
+        date = page.date
+    elif kind == "alliance":
+        alliance = page.alliance
+        body = _stream_text(page, "body")
+        body_parts = [strip_tags(page.intro or ""), alliance.description, *body_parts, body]
+        facets["alliance"] = (alliance.short_name or alliance.name,)
+        names = [alliance.name, alliance.short_name]
+    else:
+        body_parts = [*body_parts, _stream_text(page, "body")]
+    if date is None and page.first_published_at:
+        date = page.first_published_at.date()
+    if date:
+        facets["year"] = (str(date.year),)
+    return IndexDocument(
+        key=f"page:{page.pk}",
+        kind=kind,
+        title=page.title,
+        body=" ".join(p for p in body_parts if p),
+        url=page.url or "",
+        access=(PUBLIC,),
+        date=date,
+        names=tuple(n for n in names if n),
+        facets=facets,
+    )
+
+
+def page_documents() -> Iterable[IndexDocument]:
+    from wagtail.models import Page
+
+    for page in Page.objects.live().public().specific().iterator(chunk_size=200):
+        document = page_document(page)
+        if document is not None:
+            yield document
+
+
+def agency_document(agency) -> IndexDocument | None:
+    if not agency.is_active:
+        return None
+    alliances = [
+        m.alliance.short_name or m.alliance.name
+        for m in agency.memberships.filter(is_active=True).select_related("alliance")
+    ]
+    return IndexDocument(
+        key=f"agency:{agency.pk}",
+        kind="agency",
+        title=agency.name,
+        body=" ".join(
+            p for p in (agency.get_kind_display(), agency.province, agency.city, agency.address) if p
+        ),
+        url="",
+        access=(PUBLIC,),
+        names=tuple(n for n in (agency.name, agency.short_name) if n),
+        facets={"city": (agency.city,), "alliance": tuple(alliances), "agency_type": (agency.kind,)},
+    )
+
+
+def agency_documents() -> Iterable[IndexDocument]:
+    from alliances.models import Agency
+
+    for agency in Agency.objects.filter(is_active=True).iterator(chunk_size=200):
+        document = agency_document(agency)
+        if document is not None:
+            yield document
+
+
+def lead_access(lead_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """``agency:<id>`` keys of the agencies whose group may view each lead (one query)."""
+    from alliances.models import Agency
+    from cases_exchange.models import CaseLeadGroupObjectPermission
+
+    grants = CaseLeadGroupObjectPermission.objects.filter(
+        content_object_id__in=lead_ids, permission__codename="view_caselead"
+    ).values_list("content_object_id", "group_id")
+    agency_of_group = dict(
+        Agency.objects.filter(group_id__in={g for _, g in grants}).values_list("group_id", "pk")
+    )
+    access: dict[int, list[str]] = {}
+    for lead_id, group_id in grants:
+        if group_id in agency_of_group:
+            access.setdefault(lead_id, []).append(agency_key(agency_of_group[group_id]))
+    return {k: tuple(sorted(set(v))) for k, v in access.items()}
+
+
+def lead_document(lead, access: tuple[str, ...] | None = None) -> IndexDocument | None:
+    """Summary-level fields of a lead, visible to the agencies that may view it (none: not indexed)."""
+    if access is None:
+        access = lead_access([lead.pk]).get(lead.pk, ())
+    if not access:
+        return None
+    when = lead.sent_at or lead.created_at
+    return IndexDocument(
+        key=f"lead:{lead.pk}",
+        kind="lead",
+        title=lead.title,
+        body=" ".join(
+            p
+            for p in (
+                lead.summary,
+                lead.get_ip_type_display(),
+                lead.get_infringement_type_display(),
+                lead.location_city,
+            )
+            if p
+        ),
+        url=f"/leads/{lead.pk}/",
+        access=access,
+        date=when.date() if when else None,
+        identifiers=tuple(i for i in (lead.reference,) if i),
+        facets={
+            "ip_type": (lead.ip_type,),
+            "city": (lead.location_city,) if lead.location_city else (),
+            "year": (str(when.year),) if when else (),
+        },
+    )
+
+
+def lead_documents() -> Iterable[IndexDocument]:
+    from cases_exchange.models import CaseLead
+
+    batch: list = []
+    for lead in CaseLead.objects.order_by("pk").iterator(chunk_size=500):
+        batch.append(lead)
+        if len(batch) == 500:
+            yield from _lead_batch(batch)
+            batch = []
+    yield from _lead_batch(batch)
+
+
+def _lead_batch(leads: list) -> Iterable[IndexDocument]:
+    access = lead_access([lead.pk for lead in leads])
+    for lead in leads:
+        document = lead_document(lead, access.get(lead.pk, ()))
+        if document is not None:
+            yield document
+
+
+def register_types() -> None:
+    from wagtail.models import Page
+
+    from alliances.models import Agency
+    from cases_exchange.models import CaseLead
+
+    register(
+        SearchableType(
+            kind="page",
+            label=_("页面"),
+            model=Page,
+            to_document=page_document,
+            documents=page_documents,
+            facets=("kind", "alliance", "city", "year"),
+        )
+    )
+    register(
+        SearchableType(
+            kind="agency",
+            label=_("成员单位"),
+            model=Agency,
+            to_document=agency_document,
+            documents=agency_documents,
+            facets=("kind", "alliance", "city", "agency_type"),
+        )
+    )
+    register(
+        SearchableType(
+            kind="lead",
+            label=_("案件线索"),
+            model=CaseLead,
+            to_document=lead_document,
+            documents=lead_documents,
+            facets=("kind", "ip_type", "city", "year"),
+        )
+    )
+
+
+KIND_LABELS = {
+    "news": _("新闻动态"),
+    "policy_document": _("政策文件"),
+    "alliance": _("联盟"),
+    "page": _("栏目页面"),
+    "agency": _("成员单位"),
+    "lead": _("案件线索"),
+}
