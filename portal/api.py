@@ -117,6 +117,7 @@ def build_api() -> NinjaAPI:
     from alliances.api import router as alliances_router
     from cases_exchange.api import ValidationFailed
     from cases_exchange.api import router as leads_router
+    from search.api import router as search_router
 
     api = NinjaAPI(
         title="知识产权保护协作门户 API",
@@ -143,6 +144,7 @@ def build_api() -> NinjaAPI:
 
     api.add_router("/", alliances_router)
     api.add_router("/", leads_router)
+    api.add_router("/", search_router)
     return api
 
 

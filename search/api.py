@@ -1,0 +1,71 @@
+"""``GET /api/v1/search`` — the same search as ``/search/``, for the signed-in user's session (officers
+also find the leads they may view) or anonymously (public content only)."""
+
+from datetime import date
+
+from ninja import Query, Router, Schema
+
+from portal.api import ErrorOut
+from search.selectors import search_for_user
+
+router = Router(tags=["search"])
+
+
+class SearchParams(Schema):
+    q: str = ""
+    kind: list[str] = []
+    alliance: list[str] = []
+    city: list[str] = []
+    ip_type: list[str] = []
+    year: list[str] = []
+    page: int = 1
+    page_size: int = 10
+
+
+class HitOut(Schema):
+    key: str
+    kind: str
+    title: str
+    url: str
+    snippet: str
+    score: float
+    date: date | None
+
+
+class FacetValueOut(Schema):
+    value: str
+    count: int
+
+
+class SearchOut(Schema):
+    q: str
+    total: int
+    page: int
+    page_size: int
+    suggestion: str | None
+    hits: list[HitOut]
+    facets: dict[str, list[FacetValueOut]]
+
+
+@router.get("/search", response={200: SearchOut, 422: ErrorOut}, summary="全文检索")
+def search(request, params: Query[SearchParams]):
+    text = "".join(ch for ch in params.q if ch.isprintable())[:1000]
+    page = max(1, min(params.page, 100))
+    page_size = max(1, min(params.page_size, 50))
+    filters = {
+        name: tuple(getattr(params, name))[:10]
+        for name in ("kind", "alliance", "city", "ip_type", "year")
+        if getattr(params, name)
+    }
+    results = search_for_user(user=request.user, text=text, filters=filters, page=page, per_page=page_size)
+    return {
+        "q": text,
+        "total": results.total,
+        "page": page,
+        "page_size": page_size,
+        "suggestion": results.suggestion,
+        "hits": [h.__dict__ for h in results.hits],
+        "facets": {
+            name: [{"value": v, "count": c} for v, c in values] for name, values in results.facets.items()
+        },
+    }

@@ -1,0 +1,81 @@
+"""``/search/`` (results page) and ``/search/autocomplete`` (JSON for the header box): thin views over
+``search.selectors``."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _lazy
+
+from search.selectors import FACETS, autocomplete_for_user, search_for_user
+from search.types import KIND_LABELS
+
+PER_PAGE = 10
+FACET_LABELS = {
+    "kind": _lazy("类型"),
+    "alliance": _lazy("联盟"),
+    "city": _lazy("城市"),
+    "ip_type": _lazy("知识产权类型"),
+    "year": _lazy("年份"),
+}
+
+
+def _int(value, default=1) -> int:
+    try:
+        return max(1, min(int(value), 100))
+    except (TypeError, ValueError):
+        return default
+
+
+def _clean_text(value: str) -> str:
+    return "".join(ch for ch in (value or "") if ch.isprintable())[:1000]
+
+
+def search_page(request):
+    text = _clean_text(request.GET.get("q", ""))
+    filters = {name: tuple(v for v in request.GET.getlist(name) if v)[:10] for name in FACETS}
+    filters = {k: v for k, v in filters.items() if v}
+    page = _int(request.GET.get("page"))
+    results = search_for_user(user=request.user, text=text, filters=filters, page=page, per_page=PER_PAGE)
+    base = {"q": text, **{k: list(v) for k, v in filters.items()}}
+
+    def link(**changes) -> str:
+        params = {**base, **changes}
+        return "?" + urlencode({k: v for k, v in params.items() if v}, doseq=True)
+
+    facets = []
+    for name, values in results.facets.items():
+        if not values:
+            continue
+        chosen = set(filters.get(name, ()))
+        items = []
+        for value, count in values[:12]:
+            label = str(KIND_LABELS.get(value, value)) if name == "kind" else value
+            selected = value in chosen
+            toggled = sorted(chosen - {value}) if selected else sorted(chosen | {value})
+            url = link(**{name: toggled})
+            items.append({"label": label, "count": count, "selected": selected, "url": url})
+        facets.append({"name": name, "label": FACET_LABELS[name], "items": items})
+    pages = max(1, (results.total + PER_PAGE - 1) // PER_PAGE)
+    context = {
+        "q": text,
+        "results": results,
+        "hits": [{"hit": h, "kind_label": KIND_LABELS.get(h.kind, h.kind)} for h in results.hits],
+        "facets": facets,
+        "page_number": page,
+        "pages": min(pages, 100),
+        "previous_url": link(page=page - 1) if page > 1 else "",
+        "next_url": link(page=page + 1) if page < min(pages, 100) else "",
+        "suggestion_url": "?" + urlencode({"q": results.suggestion}) if results.suggestion else "",
+        "filtered": bool(filters),
+        "clear_url": "?" + urlencode({"q": text}),
+    }
+    return render(request, "search/search_page.html", context)
+
+
+def autocomplete(request):
+    prefix = _clean_text(request.GET.get("q", ""))[:100]
+    suggestions = autocomplete_for_user(user=request.user, prefix=prefix) if prefix.strip() else []
+    return JsonResponse({"q": prefix, "suggestions": suggestions})
