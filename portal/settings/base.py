@@ -119,6 +119,11 @@ else:
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+# search/backends/elasticsearch.py: index name, its shards and replicas (one node: 1 and 0), request timeout
+ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "ipp-search")
+ELASTICSEARCH_SHARDS = env_int("ELASTICSEARCH_SHARDS", 1)
+ELASTICSEARCH_REPLICAS = env_int("ELASTICSEARCH_REPLICAS", 0)
+ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)
 
 # --- Accounts and permissions ---------------------------------------------------------------------
 
