@@ -360,13 +360,19 @@ def pinyin_terms(name: str) -> list[str]:
 
     folded = fold(name)
     terms: list[str] = []
-    words = [w for w in tokenizer().cut(folded) if _is_cjk(w)]
-    for word in words:
-        terms.append("".join(lazy_pinyin(word, errors="ignore", v_to_u=False)))
+    words = [w for w in tokenizer().cut(folded) if _is_cjk(w)][:30]
+    readings = [lazy_pinyin(word, errors="ignore", v_to_u=False) for word in words]
+    terms.extend("".join(r) for r in readings)
+    # Runs of up to four neighbouring words, read whole and as initials (郫县豆瓣 → pixiandouban, pxdb).
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + 4) + 1):
+            run = [syllable for r in readings[start:end] for syllable in r]
+            if end - start > 1:
+                terms.append("".join(run))
+            if len(run) > 1:
+                terms.append("".join(s[:1] for s in run))
     cjk = "".join(words)
-    if len(words) > 1:
-        terms.append("".join(lazy_pinyin(cjk, errors="ignore")))
-    if len(cjk) > 1:
+    if len(words) > 4:
         terms.append("".join(lazy_pinyin(cjk, style=Style.FIRST_LETTER, errors="ignore")))
     return [t for t in (_clean(t) for t in terms) if t]
 

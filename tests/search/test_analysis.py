@@ -1,0 +1,109 @@
+"""The analysis pipeline: what documents and queries become (search/analysis.py)."""
+
+import pytest
+
+from search import analysis
+from search.base import IndexDocument
+
+
+def doc(title="", body="", **kwargs):
+    return IndexDocument(key="t:1", kind="t", title=title, body=body, url="/", access=("public",), **kwargs)
+
+
+def test_two_character_word_inside_a_sentence_is_a_term():
+    analysed = analysis.analyse_document(doc(body="产品审批流程已经上线，地理标志保护产品名录公布"))
+    assert "审批" in analysed.body_terms
+    assert "地理标志" in analysed.body_terms
+    assert {"地理", "标志"} <= set(analysed.body_terms)
+
+
+def test_compound_in_dictionary_is_indexed_with_its_parts():
+    terms = analysis.analyse_document(doc(body="开展知识产权质押融资")).body_terms
+    assert {"知识产权", "质押融资", "质押", "融资"} <= set(terms)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("地理標誌", "地理标志"), ("ＡＢＣ１２３", "abc123"), ("PATENT", "patent")],
+)
+def test_folding_traditional_fullwidth_and_case(typed, expected):
+    assert analysis.fold(typed) == expected
+
+
+def test_synonyms_fold_onto_the_canonical_term_on_both_sides():
+    assert "地理标志" in analysis.analyse_document(doc(body="本市地标产品")).body_terms
+    query = analysis.analyse_query("知产保护")
+    assert any("知识产权" in group or "知识产权保护" in group for group in query.groups)
+    assert analysis.analyse_query("川渝").groups == (("成渝",),)
+
+
+def test_question_phrasing_is_dropped():
+    groups = analysis.analyse_query("如何办理哪些什么怎样").groups
+    assert groups == ()
+    words = [t for g in analysis.analyse_query("哪些机构提供仲裁服务").groups for t in g]
+    assert "哪些" not in words
+    assert "仲裁" in words
+
+
+@pytest.mark.parametrize(
+    "typed", ["ZL201910123456.X", "201910123456", "ZL 2019 1 0123456.X", "ＺＬ２０１９１０１２３４５６"]
+)
+def test_patent_numbers_normalise_to_their_twelve_digits(typed):
+    assert analysis.analyse_query(typed).identifiers == ("201910123456",)
+
+
+def test_identifier_in_document_text_is_indexed():
+    analysed = analysis.analyse_document(doc(body="专利号ZL202010555123.7，已质押"))
+    assert "202010555123" in analysed.extra_terms
+
+
+def test_credit_code_is_recognised_only_when_its_check_character_is_right():
+    valid = "91320300MA1MXXXX8W"
+    from portal.identifiers import credit_code_check_character
+
+    valid = valid[:17] + credit_code_check_character(valid[:17])
+    assert analysis.analyse_query(valid).identifiers == (valid.lower(),)
+    wrong = valid[:17] + ("0" if valid[17] != "0" else "1")
+    assert analysis.analyse_query(wrong).identifiers == ()
+
+
+def test_names_get_pinyin_and_initials():
+    extra = analysis.analyse_document(doc(title="郫县豆瓣")).extra_terms
+    assert {"pixian", "douban", "pixiandouban", "pxdb"} <= set(extra)
+
+
+def test_pinyin_query_is_read_back_into_chinese():
+    query = analysis.analyse_query("dili biaozhi")
+    assert "地理标志" in query.groups[0]
+    assert query.suggestion == "地理标志"
+    assert "金乡" in analysis.analyse_query("jinxiang").groups[0]
+
+
+def test_suggestion_is_chosen_by_what_the_results_contain():
+    query = analysis.analyse_query("jinxiang")
+    assert analysis.refine_suggestion(query, ["金乡大蒜，产地山东省金乡县"]) == "金乡"
+    assert analysis.refine_suggestion(query, ["无关内容"]) is None
+
+
+@pytest.mark.parametrize(
+    "typed", ['"', "*", "NEAR", "OR", ":", "' OR 1=1 --", "😀", "\x00\x07", "a" * 10_000, "(", "^"]
+)
+def test_every_term_is_letters_and_digits_only(typed):
+    for group in analysis.analyse_query(typed).groups:
+        for term in group:
+            assert term.isalnum(), term
+
+
+def test_snippet_marks_matches_and_escapes_html():
+    html = analysis.snippet("<b>地理標誌</b>保护产品", ["地理标志"])
+    assert "<mark>地理標誌</mark>" in html
+    assert "&lt;b&gt;" in html
+    assert "<b>" not in html
+
+
+def test_jieba_is_initialised_once_and_silently(capfd):
+    first = analysis.tokenizer()
+    assert analysis.tokenizer() is first
+    analysis.analyse_query("专利导航")
+    captured = capfd.readouterr()
+    assert "Building prefix dict" not in captured.err + captured.out

@@ -1,0 +1,149 @@
+"""The backend-neutral suite: every backend behaves the same on these (``search_backend`` fixture)."""
+
+from datetime import date
+
+import pytest
+
+from search.base import PUBLIC, IndexDocument, SearchQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def document(key, title, body, *, access=(PUBLIC,), kind="news", facets=None, when=None, **kwargs):
+    return IndexDocument(
+        key=key,
+        kind=kind,
+        title=title,
+        body=body,
+        url=f"/{key}/",
+        access=access,
+        date=when,
+        facets=facets or {},
+        **kwargs,
+    )
+
+
+CORPUS = [
+    document("n:1", "产品审批流程上线", "企业反映产品审批流程已经上线运行。", facets={"city": ("徐州市",)}),
+    document("n:2", "郫县豆瓣地理标志保护", "郫县豆瓣是地理标志保护产品。", facets={"city": ("成都市",)}),
+    document("n:3", "质押融资新政", "开展知识产权质押融资风险补偿。", facets={"city": ("徐州市",)}),
+    document(
+        "p:1",
+        "一种起重机臂架结构",
+        "发明专利，专利号ZL201910123456.X，专利权人所在地徐州。",
+        kind="patent",
+    ),
+    document("s:1", "机密线索", "地理标志 假冒 仓库", access=("agency:99",), kind="lead"),
+]
+
+
+@pytest.fixture
+def loaded(search_backend):
+    search_backend.index(CORPUS)
+    return search_backend
+
+
+def keys(results):
+    return [h.key for h in results.hits]
+
+
+def test_two_character_word_from_the_middle_of_a_sentence_is_found(loaded):
+    assert keys(loaded.search(SearchQuery(text="审批"))) == ["n:1"]
+
+
+def test_abbreviation_traditional_and_pinyin_find_the_same_document(loaded):
+    for text in ("地标", "地理標誌", "dili biaozhi", "pixian douban", "pxdb"):
+        assert "n:2" in keys(loaded.search(SearchQuery(text=text))), text
+
+
+def test_identifier_finds_its_record_first(loaded):
+    for text in ("ZL201910123456.X", "201910123456", "2019 1 0123456"):
+        assert keys(loaded.search(SearchQuery(text=text)))[:1] == ["p:1"], text
+
+
+def test_title_match_ranks_above_body_match(search_backend):
+    search_backend.index(
+        [
+            document("a", "年度工作总结", "其中提到专利导航工作。"),
+            document("b", "专利导航服务指南", "服务内容介绍。"),
+        ]
+    )
+    assert keys(search_backend.search(SearchQuery(text="专利导航")))[0] == "b"
+
+
+def test_hidden_documents_are_not_found_counted_or_faceted(loaded):
+    public = loaded.search(SearchQuery(text="地理标志", facets=("kind",)))
+    assert "s:1" not in keys(public)
+    assert public.total == 1
+    assert ("lead", 1) not in public.facets["kind"]
+    insider = loaded.search(
+        SearchQuery(text="地理标志", access=frozenset({PUBLIC, "agency:99"}), facets=("kind",))
+    )
+    assert "s:1" in keys(insider)
+    assert insider.total == 2
+    assert ("lead", 1) in insider.facets["kind"]
+
+
+def test_facet_counts_and_filters(loaded):
+    results = loaded.search(SearchQuery(text="产品", facets=("city",)))
+    assert dict(results.facets["city"]) == {"徐州市": 1, "成都市": 1}
+    filtered = loaded.search(SearchQuery(text="产品", filters={"city": ("成都市",)}, facets=("city",)))
+    assert keys(filtered) == ["n:2"]
+    assert filtered.total == 1
+
+
+def test_snippets_mark_the_matched_words(loaded):
+    hit = loaded.search(SearchQuery(text="审批")).hits[0]
+    assert "<mark>审批</mark>" in hit.snippet
+
+
+def test_pagination(search_backend):
+    search_backend.index(
+        [document(f"k:{i}", f"商标通知{i}", "商标", when=date(2024, 1, i + 1)) for i in range(25)]
+    )
+    first = search_backend.search(SearchQuery(text="商标", per_page=10))
+    third = search_backend.search(SearchQuery(text="商标", per_page=10, page=3))
+    assert first.total == 25
+    assert len(first.hits) == 10
+    assert len(third.hits) == 5
+    assert not set(keys(first)) & set(keys(third))
+
+
+def test_reindex_replaces_and_delete_removes(loaded):
+    loaded.index([document("n:1", "产品备案", "改为备案。")])
+    assert keys(loaded.search(SearchQuery(text="审批"))) == []
+    loaded.delete(["n:2"])
+    assert "n:2" not in keys(loaded.search(SearchQuery(text="郫县豆瓣")))
+    loaded.clear()
+    assert loaded.search(SearchQuery(text="备案")).total == 0
+
+
+def test_autocomplete_respects_access(loaded):
+    assert "机密线索" not in loaded.autocomplete("机密", frozenset({PUBLIC}))
+    assert "机密线索" in loaded.autocomplete("机密", frozenset({PUBLIC, "agency:99"}))
+    assert "郫县豆瓣地理标志保护" in loaded.autocomplete("郫县", frozenset({PUBLIC}))
+
+
+BAD_INPUT = [
+    "",
+    "   ",
+    "a" * 10_000,
+    '"',
+    "*",
+    "NEAR",
+    "OR",
+    ":",
+    "' OR 1=1 --",
+    "😀",
+    "\x00\x1f",
+    "地理 OR 1",
+    "NEAR(a b)",
+]
+
+
+@pytest.mark.parametrize("text", BAD_INPUT)
+def test_bad_input_gives_results_or_nothing_never_an_error(loaded, text):
+    results = loaded.search(SearchQuery(text=text, facets=("kind",)))
+    assert results.total >= 0
+    assert all(h.key != "s:1" for h in results.hits)
+    assert isinstance(loaded.autocomplete(text, frozenset({PUBLIC})), list)
