@@ -5,6 +5,7 @@ will: Chinese error pages, cached public pages, the real static-file server.
 """
 
 from .base import *  # noqa: F403
+from .base import VAR_DIR
 from .env import env_bool, env_str
 
 DEBUG = env_bool("DEBUG", False)
@@ -13,3 +14,6 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789abcdef")
 SERVESTATIC_USE_FINDERS = True
 SERVESTATIC_AUTOREFRESH = DEBUG
+
+# A fresh clone has no var/ yet: the SQLite database, media and uploads live there.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
