@@ -1,0 +1,105 @@
+"""Leaked-result tests: a case lead is found, counted and faceted only by officers of the agencies that
+may view it, through the real services, signals and after-commit re-indexing."""
+
+import pytest
+from django.urls import reverse
+
+from cases_exchange.factories import LeadFactory
+from cases_exchange.models import CaseLead, CaseLeadGroupObjectPermission
+from search.base import PUBLIC, SearchQuery, agency_key
+from search.models import IndexEntry
+from search.registry import get_backend
+from search.selectors import access_for_user, search_for_user
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "仓库位于某路8号"
+
+
+@pytest.fixture
+def lead(world, indexed):
+    with indexed():
+        return LeadFactory(
+            author=world.users["A_officer"],
+            title="砀山酥梨假冒地理标志线索",
+            summary="某网店销售假冒砀山酥梨地理标志产品。",
+            details=f"机密细节：{SECRET}",
+            suspect_name="某某果业商行",
+            location_city="宿州市",
+            distribution="named",
+            agency_ids=[world.agencies["B"].pk],
+        )
+
+
+def find(user, text="砀山酥梨"):
+    return search_for_user(user=user, text=text)
+
+
+def test_sender_and_named_recipient_find_the_lead(world, lead):
+    for name in ("A_officer", "B_officer", "B_liaison"):
+        results = find(world.users[name])
+        assert f"lead:{lead.pk}" in [h.key for h in results.hits], name
+
+
+def test_outsiders_never_see_count_or_facet_the_lead(world, lead):
+    for name in ("C_officer", "D_officer", "A_credit_officer", "editor", "superuser"):
+        user = world.users[name]
+        results = search_for_user(user=user, text="砀山酥梨")
+        assert all(h.kind != "lead" for h in results.hits), name
+        assert ("lead", 1) not in results.facets.get("kind", []), name
+        assert results.total == search_for_user(user=user, text="砀山酥梨", filters={}).total
+        assert search_for_user(user=user, text="砀山酥梨", filters={"kind": ("lead",)}).total == 0, name
+
+
+def test_anonymous_never_sees_leads(world, lead, client):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert access_for_user(AnonymousUser()) == frozenset({PUBLIC})
+    assert search_for_user(user=AnonymousUser(), text="砀山酥梨", filters={"kind": ("lead",)}).total == 0
+    response = client.get(reverse("search:search"), {"q": "砀山酥梨假冒地理标志线索"})
+    assert f"/leads/{lead.pk}/" not in response.content.decode()
+    api = client.get("/api/v1/search", {"q": "砀山酥梨", "kind": "lead"}).json()
+    assert api["total"] == 0
+
+
+def test_sensitive_fields_are_not_indexed(world, lead):
+    officer = world.users["B_officer"]
+    for text in ("仓库位于某路", "某某果业商行"):
+        results = search_for_user(user=officer, text=text, filters={"kind": ("lead",)})
+        assert f"lead:{lead.pk}" not in [h.key for h in results.hits], text
+    entry = IndexEntry.objects.get(key=f"lead:{lead.pk}")
+    assert SECRET not in entry.body
+
+
+def test_revoked_grant_makes_the_lead_disappear(world, lead, indexed):
+    officer = world.users["B_officer"]
+    assert search_for_user(user=officer, text="砀山酥梨", filters={"kind": ("lead",)}).total == 1
+    with indexed():
+        CaseLeadGroupObjectPermission.objects.filter(
+            content_object=lead, group_id=world.agencies["B"].group_id
+        ).delete()
+    assert search_for_user(user=officer, text="砀山酥梨", filters={"kind": ("lead",)}).total == 0
+    assert (
+        search_for_user(user=world.users["A_officer"], text="砀山酥梨", filters={"kind": ("lead",)}).total
+        == 1
+    )
+
+
+def test_deleted_lead_leaves_the_index(world, lead, indexed):
+    with indexed():
+        CaseLead.objects.filter(pk=lead.pk).delete()
+    assert not IndexEntry.objects.filter(key=f"lead:{lead.pk}").exists()
+
+
+def test_draft_is_found_only_by_its_own_agency(world, indexed):
+    with indexed():
+        draft = LeadFactory(author=world.users["A_officer"], title="草稿阶段的商标线索")
+    backend = get_backend()
+    own = backend.search(
+        SearchQuery(text="草稿阶段", access=frozenset({PUBLIC, agency_key(world.agencies["A"].pk)}))
+    )
+    other = backend.search(
+        SearchQuery(text="草稿阶段", access=frozenset({PUBLIC, agency_key(world.agencies["B"].pk)}))
+    )
+    assert f"lead:{draft.pk}" in [h.key for h in own.hits]
+    assert f"lead:{draft.pk}" not in [h.key for h in other.hits]

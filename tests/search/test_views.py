@@ -1,0 +1,84 @@
+"""The search page, autocomplete and API: bad input never errors, results are escaped, queries bounded."""
+
+import pytest
+from django.urls import reverse
+
+from search.registry import get_backend
+from search.types import page_documents
+
+pytestmark = pytest.mark.django_db
+
+BAD = [
+    "",
+    "a" * 10_000,
+    '"',
+    "*",
+    "NEAR",
+    "OR",
+    ":",
+    "' OR 1=1 --",
+    "😀",
+    "\x01\x02",
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.fixture
+def site_index(demo):
+    backend = get_backend()
+    backend.clear()
+    backend.index(page_documents())
+    return backend
+
+
+@pytest.mark.parametrize("text", BAD)
+def test_bad_input_on_page_api_and_autocomplete(client, site_index, text):
+    page = client.get(reverse("search:search"), {"q": text})
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.content.decode()
+    api = client.get("/api/v1/search", {"q": text})
+    assert api.status_code == 200
+    assert api.json()["total"] >= 0
+    suggest = client.get(reverse("search:autocomplete"), {"q": text})
+    assert suggest.status_code == 200
+    assert isinstance(suggest.json()["suggestions"], list)
+
+
+def test_results_page_shows_highlights_facets_and_paging(client, site_index):
+    response = client.get(reverse("search:search"), {"q": "知识产权"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>" in html
+    assert "search-facets" in html
+
+
+def test_junk_page_number_and_filters(client, site_index):
+    response = client.get(reverse("search:search"), {"q": "知识产权", "page": "abc", "kind": "nonexistent"})
+    assert response.status_code == 200
+    assert "没有找到" in response.content.decode()
+
+
+def test_pinyin_input_offers_chinese(client, site_index):
+    response = client.get("/api/v1/search", {"q": "zhishi chanquan"})
+    body = response.json()
+    assert body["total"] > 0
+    assert body["suggestion"] == "知识产权"
+
+
+def test_header_has_search_box(client, site_index):
+    html = client.get("/").content.decode()
+    assert 'data-autocomplete-url="/search/autocomplete"' in html
+
+
+def test_english_interface(client, site_index):
+    response = client.get("/en/search/", {"q": "专利"})
+    assert response.status_code == 200
+
+
+def test_search_page_query_count_is_bounded(client, site_index, django_assert_max_num_queries, world):
+    client.force_login(world.users["A_officer"])
+    # The search itself takes at most 9 statements (counts, ranking, facets, entries); the rest is the
+    # page chrome shared with every page (session, user, menu, notifications, Wagtail user bar).
+    with django_assert_max_num_queries(26):
+        response = client.get(reverse("search:search"), {"q": "知识产权 保护", "city": "徐州市"})
+    assert response.status_code == 200
