@@ -1,11 +1,17 @@
 """Search test fixtures: ``search_backend`` yields every backend available on this machine (the
 backend-neutral suite runs once per backend), and the lead ``world`` of tests/cases_exchange."""
 
+import os
+import uuid
+
 import pytest
 
 from tests.cases_exchange.conftest import world  # noqa: F401  (the fixture, reused)
+from tests.conftest import require
 
-BACKENDS = ["database"]
+#: Elasticsearch runs when ELASTICSEARCH_URL is set, skips with one line otherwise (fails under
+#: REQUIRE_ELASTICSEARCH); each test gets an index of its own, dropped afterwards.
+BACKENDS = ["database", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
 
 
 def make_backend(name: str):
@@ -13,6 +19,12 @@ def make_backend(name: str):
         from search.backends.database import DatabaseBackend
 
         return DatabaseBackend()
+    if name == "elasticsearch":
+        url = os.environ.get("ELASTICSEARCH_URL", "")
+        require("ELASTICSEARCH", bool(url), "ELASTICSEARCH_URL is not set")
+        from search.backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(url, index=f"ipp-test-{uuid.uuid4().hex[:12]}")
     raise LookupError(name)
 
 
@@ -22,7 +34,10 @@ def search_backend(request, db):
     backend = make_backend(request.param)
     backend.clear()
     yield backend
-    backend.clear()
+    if request.param == "elasticsearch":
+        backend.client.options(ignore_status=404).indices.delete(index=backend.index_name)
+    else:
+        backend.clear()
 
 
 @pytest.fixture
