@@ -66,12 +66,8 @@ def related_leads(*, actor: Actor, lead: CaseLead, limit: int = 20) -> list[Rela
     same = Q()
     for kind, value in mine:
         same |= Q(kind=kind, value=value)
-    matches = (
-        LeadIdentifier.objects.filter(same)
-        .exclude(lead=lead)
-        .filter(lead__in=lead_policy.visible(actor).exclude(status="draft"))
-        .values_list("lead_id", "kind", "value")
-    )
+    candidates = LeadIdentifier.objects.filter(same).exclude(lead=lead).exclude(lead__status="draft")
+    matches = lead_policy.rows_of_visible_leads(actor, candidates).values_list("lead_id", "kind", "value")
     shared: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for lead_id, kind, value in matches[:500]:
         shared[lead_id].append((IdentifierKind(kind).label, value))

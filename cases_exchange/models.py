@@ -200,6 +200,7 @@ class CaseLead(models.Model):
         ]
         indexes = [
             models.Index(fields=["originating_agency", "-created_at"], name="lead_origin_recent"),
+            models.Index(fields=["originating_agency", "status", "-sent_at"], name="lead_origin_status"),
             models.Index(fields=["status", "-sent_at"], name="lead_status_sent"),
         ]
 

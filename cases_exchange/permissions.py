@@ -134,11 +134,13 @@ class LeadPermissionPolicy:
             return frozenset()
         memo = lead.__dict__.setdefault("_policy_memo", {})
         if actor.group_ids not in memo:
-            memo[actor.group_ids] = frozenset(
-                CaseLeadGroupObjectPermission.objects.filter(
-                    content_object_id=lead.pk, group_id__in=actor.group_ids
-                ).values_list("permission__codename", flat=True)
-            )
+            # Naming all three lead permissions lets the database answer from the unique
+            # (group, permission, lead) index alone, whatever its statistics say.
+            by_id = {permission_id(code): code for code in (self.VIEW, self.SENSITIVE, self.MANAGE)}
+            held = CaseLeadGroupObjectPermission.objects.filter(
+                content_object_id=lead.pk, group_id__in=actor.group_ids, permission_id__in=list(by_id)
+            ).values_list("permission_id", flat=True)
+            memo[actor.group_ids] = frozenset(by_id[pk] for pk in held)
         return memo[actor.group_ids]
 
     def access(self, actor: Actor, lead: CaseLead) -> Access:
@@ -229,6 +231,22 @@ class LeadPermissionPolicy:
             group_id__in=actor.group_ids, permission_id=permission_id(self.VIEW)
         ).values("content_object_id")
         return queryset.filter(pk__in=granted)
+
+    def rows_of_visible_leads(self, actor: Actor, queryset: QuerySet, lead_field: str = "lead_id"):
+        """Rows of ``queryset`` whose lead (``lead_field``) ``actor`` may see.
+
+        Written as a correlated ``EXISTS`` per row: for a short list of candidate rows (identifier
+        matches, say) that is a few index probes, where ``IN (granted ids)`` would first collect every
+        lead the agency may see.
+        """
+        if not actor.works_with_leads:
+            return queryset.none()
+        granted = CaseLeadGroupObjectPermission.objects.filter(
+            content_object_id=OuterRef(lead_field),
+            group_id__in=actor.group_ids,
+            permission_id=permission_id(self.VIEW),
+        )
+        return queryset.filter(Exists(granted))
 
     def received(self, actor: Actor, queryset: QuerySet | None = None) -> QuerySet:
         """``actor``'s agency's recipient rows on leads it may see (the inbox)."""

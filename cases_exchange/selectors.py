@@ -4,8 +4,11 @@ Every read starts from the permission policy's querysets, so a list can only eve
 actor may see; page sizes are bounded and related rows are fetched in a fixed number of queries.
 """
 
+import uuid
 from datetime import timedelta
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,8 +59,46 @@ COUNT_CAP = 999
 OPEN_STATUSES = [s for s in RecipientStatus.values if s not in FINISHED_STATUSES]
 
 
+COUNTS_SECONDS = 600
+
+
+def _counts_version_key(agency_id: int) -> str:
+    return f"lead-counts-version:{agency_id}"
+
+
+def lead_counts_invalidate(agency_ids) -> None:
+    """Forget the cached tab counts of these agencies: now, for this transaction's own later reads, and
+    again after commit, in case another request cached the old counts in between."""
+    keys = [_counts_version_key(agency_id) for agency_id in set(agency_ids) if agency_id]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def lead_counts(*, actor: Actor) -> dict:
-    """Counts for the list tabs, one bounded query each: ``(n, more)`` with ``more`` past 999."""
+    """Counts for the list tabs: ``(n, more)`` with ``more`` past 999.
+
+    The same for every officer of an agency, so they are kept per agency in the cache under a version
+    that any change to the agency's leads or recipient rows drops (``cases_exchange.signals``); computing
+    them costs five bounded queries.
+    """
+    if not actor.works_with_leads:
+        return _lead_counts(actor)
+    version_key = _counts_version_key(actor.agency_id)
+    version = cache.get(version_key)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(version_key, version, None)
+        version = cache.get(version_key, version)
+    key = f"lead-counts:{actor.agency_id}:{version}:{timezone.localdate().isoformat()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _lead_counts(actor)
+        cache.set(key, counts, COUNTS_SECONDS)
+    return counts
+
+
+def _lead_counts(actor: Actor) -> dict:
     today = timezone.localdate()
     received = lead_policy.received(actor)
     originated = lead_policy.originated(actor)

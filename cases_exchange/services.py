@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from alliances.models import Agency, Alliance, Membership
 
-from . import notifications
+from . import notifications, selectors
 from .audit import AuditAction, audit_record
 from .correlation import lead_identifiers_refresh
 from .models import (
@@ -310,6 +310,7 @@ def lead_send(
             for agency in recipients
         ]
     )
+    selectors.lead_counts_invalidate(agency.pk for agency in recipients)  # bulk_create sends no signals
     group_ids = [agency.group_id for agency in recipients]
     _grant(lead, lead_policy.VIEW, group_ids)
     if not lead.restrict_sensitive:
@@ -379,6 +380,7 @@ def recipient_mark_read(*, actor: Actor, recipient: LeadRecipient, request=None)
             status=RecipientStatus.READ, read_at=timezone.now()
         )
         if updated:
+            selectors.lead_counts_invalidate([recipient.agency_id])  # update() sends no signals
             recipient.refresh_from_db()
             notifications.notify_agencies(
                 agency_ids={recipient.lead.originating_agency_id} - {actor.agency_id},

@@ -16,6 +16,19 @@ from cases_exchange.models import CaseLead, LeadRecipient, Notification, PublicT
 pytestmark = pytest.mark.django_db
 
 
+def page_queries(client, path) -> tuple[int, int]:
+    """Queries for ``path`` with the agency's tab counts not yet cached, and then cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    counts = []
+    for _attempt in ("cold", "warm"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts.append(len(queries))
+    return counts[0], counts[1]
+
+
 def send_to_b(world, **kwargs):
     return LeadFactory(
         author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk], **kwargs
@@ -43,29 +56,42 @@ class TestWorkspace:
     def test_inbox_query_count_does_not_grow_with_leads(self, client, world):
         client.force_login(world.users["B_officer"])
         send_to_b(world)
-        client.get("/leads/")
-        with CaptureQueriesContext(connection) as few:
-            client.get("/leads/")
+        few = page_queries(client, "/leads/")
         for _n in range(30):
             send_to_b(world)
-        with CaptureQueriesContext(connection) as many:
-            response = client.get("/leads/")
-        assert response.status_code == 200
-        assert len(many) == len(few)
+        assert page_queries(client, "/leads/") == few
 
     def test_sent_tab_query_count_does_not_grow(self, client, world):
         client.force_login(world.users["A_officer"])
         send_to_b(world)
-        client.get("/leads/?tab=sent")
-        with CaptureQueriesContext(connection) as few:
-            client.get("/leads/?tab=sent")
+        few = page_queries(client, "/leads/?tab=sent")
         for _n in range(20):
             LeadFactory(
                 author=world.users["A_officer"], distribution="alliance", alliance_ids=[world.huaihai.pk]
             )
-        with CaptureQueriesContext(connection) as many:
-            client.get("/leads/?tab=sent")
-        assert len(many) == len(few)
+        assert page_queries(client, "/leads/?tab=sent") == few
+
+    def test_cached_tab_counts_follow_sending_reading_and_drafting(
+        self, client, world, django_capture_on_commit_callbacks
+    ):
+        from cases_exchange.permissions import actor_for_user
+        from cases_exchange.selectors import lead_counts
+
+        b_actor = actor_for_user(world.users["B_officer"])
+        a_actor = actor_for_user(world.users["A_officer"])
+        before_b, before_a = lead_counts(actor=b_actor), lead_counts(actor=a_actor)
+        with django_capture_on_commit_callbacks(execute=True):
+            lead = send_to_b(world)
+        assert lead_counts(actor=b_actor)["unread"][0] == before_b["unread"][0] + 1
+        assert lead_counts(actor=a_actor)["sent"][0] == before_a["sent"][0] + 1
+        client.force_login(world.users["B_officer"])
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(f"/leads/{lead.pk}/").status_code == 200  # opening it marks it read
+        assert lead_counts(actor=b_actor)["unread"][0] == before_b["unread"][0]
+        LeadFactory(author=world.users["A_officer"])  # a draft
+        assert lead_counts(actor=a_actor)["drafts"][0] == before_a["drafts"][0] + 1
+        html = client.get("/leads/").content.decode()
+        assert "未读" in html
 
     def test_lead_page_query_count_is_bounded(self, client, world):
         lead = LeadFactory(author=world.users["A_officer"], distribution="cross_alliance")
