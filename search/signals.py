@@ -23,11 +23,14 @@ def _queue(kind: str, pk) -> None:
     """Re-index ``kind:pk`` when the current transaction commits (at once outside a transaction)."""
     if pk is None:
         return
-    queued = getattr(_pending, "items", None)
-    if queued is None:
-        queued = _pending.items = set()
+    connection = transaction.get_connection()
+    # A rolled-back transaction drops its callbacks: collect afresh unless our flush is still waiting.
+    waiting = connection.in_atomic_block and any(entry[1] is _flush for entry in connection.run_on_commit)
+    if not waiting or getattr(_pending, "items", None) is None:
+        _pending.items = {(kind, pk)}
         transaction.on_commit(_flush)
-    queued.add((kind, pk))
+    else:
+        _pending.items.add((kind, pk))
 
 
 def _flush() -> None:
