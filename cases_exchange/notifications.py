@@ -118,11 +118,7 @@ def visible_to_recipient(notifications, user):
 
     actor = actor_for_user(user)
     lead_ids = {n.lead_id for n in notifications if n.lead_id}
-    visible = (
-        set(lead_policy.visible(actor).filter(pk__in=lead_ids).values_list("pk", flat=True))
-        if lead_ids
-        else set()
-    )
+    visible = lead_policy.visible_among(actor, lead_ids)
     return [n for n in notifications if n.lead_id is None or n.lead_id in visible]
 
 

@@ -248,6 +248,15 @@ class LeadPermissionPolicy:
         )
         return queryset.filter(Exists(granted))
 
+    def visible_among(self, actor: Actor, lead_ids) -> set[int]:
+        """Which of a few ``lead_ids`` ``actor`` may see (probes each one, never collects the agency's
+        whole list — for notifications and replays)."""
+        lead_ids = set(lead_ids)
+        if not lead_ids:
+            return set()
+        rows = self.rows_of_visible_leads(actor, CaseLead.objects.filter(pk__in=lead_ids), lead_field="pk")
+        return set(rows.values_list("pk", flat=True))
+
     def received(self, actor: Actor, queryset: QuerySet | None = None) -> QuerySet:
         """``actor``'s agency's recipient rows on leads it may see (the inbox)."""
         queryset = queryset if queryset is not None else LeadRecipient.objects.all()
