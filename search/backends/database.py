@@ -317,7 +317,9 @@ class _SQLite(_Engine):
 
     def group_idf(self, groups: list[str]) -> list[float]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM search_fts")
+            # One FTS row per entry; counting the FTS5 table itself reads every row's content (0.9 s at 500k
+            # documents), the entry table's b-tree a few milliseconds.
+            cursor.execute("SELECT COUNT(*) FROM search_indexentry")
             total = cursor.fetchone()[0]
             idf = []
             for expression in groups:
