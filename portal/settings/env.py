@@ -92,7 +92,7 @@ def database_from_env(name: str, default_sqlite_path) -> dict:
 def sqlite_database(path) -> dict:
     """SQLite tuned for a small multi-user server: WAL journal, a busy timeout, immediate transactions."""
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "portal.sqlite",  # django.db.backends.sqlite3 with connections kept between requests
         "NAME": str(path),
         "OPTIONS": {
             "timeout": 20,

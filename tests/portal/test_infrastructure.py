@@ -68,4 +68,4 @@ def test_embedded_default_uses_in_memory_layer_without_redis_url():
     if os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is set: the production path is under test")
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
-    assert settings.DATABASES["default"]["ENGINE"].endswith(("sqlite3", "postgresql"))
+    assert settings.DATABASES["default"]["ENGINE"] in ("portal.sqlite", "django.db.backends.postgresql")

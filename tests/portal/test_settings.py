@@ -48,7 +48,7 @@ def test_postgres_url_is_parsed(monkeypatch):
 def test_missing_database_url_gives_embedded_sqlite(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     config = database_from_env("DATABASE_URL", "var/unused.sqlite3")
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "portal.sqlite"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
 
 
