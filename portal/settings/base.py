@@ -214,7 +214,8 @@ WAGTAIL_MODERATION_ENABLED = True
 
 # --- Tasks ----------------------------------------------------------------------------------------
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (e-mail for notifications) runs in a worker thread after the request (portal/tasks.py).
+TASKS = {"default": {"BACKEND": "portal.tasks.BackgroundThreadBackend"}}
 
 # --- Logging --------------------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijkl"  # noqa
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# What a request enqueued has happened when it returns (production runs tasks in a background thread).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASES = {"default": database_from_env("DATABASE_URL", VAR_DIR / "test.sqlite3")}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Parallel sessions on one server must not share a test database name.
