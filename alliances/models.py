@@ -18,6 +18,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from portal.choices import ChoiceLabelsMixin
+
 from .divisions import PROVINCES, province_for, validate_division_code
 
 ascii_slug = RegexValidator(
@@ -178,7 +180,7 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(memberships__alliance=alliance, memberships__is_active=True).distinct()
 
 
-class Agency(index.Indexed, models.Model):
+class Agency(ChoiceLabelsMixin, index.Indexed, models.Model):
     """A member unit (成员单位) of one or more alliances, e.g. 徐州市市场监督管理局.
 
     Each agency owns a Django group, created with it; officers are placed in it and object permissions

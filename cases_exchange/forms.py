@@ -65,14 +65,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
-class TransferForm(ReasonForm):
-    to_agency = forms.ModelChoiceField(label=_("移送至"), queryset=Agency.objects.none())
-
-    def __init__(self, *args, agencies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_agency"].queryset = agencies
-
-
 class FeedbackForm(forms.Form):
     kind = forms.ChoiceField(label=_("反馈结果"), choices=FeedbackKind.choices)
     case_number = forms.CharField(label=_("案件编号"), max_length=60, required=False)
@@ -85,10 +77,6 @@ class FeedbackForm(forms.Form):
     note = forms.CharField(
         label=_("反馈说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
     )
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(label=_("讨论内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
 class AttachmentForm(forms.Form):

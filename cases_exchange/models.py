@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from portal.choices import ChoiceLabelsMixin
 from portal.identifiers import validate_credit_code
 
 
@@ -101,7 +102,7 @@ class SharingGroup(models.Model):
         return self.name
 
 
-class CaseLead(models.Model):
+class CaseLead(ChoiceLabelsMixin, models.Model):
     """A case lead (线索) one agency notifies to others. Never public, whatever its fields say."""
 
     reference = models.CharField(_("线索编号"), max_length=24, unique=True, null=True, blank=True)
@@ -201,6 +202,8 @@ class CaseLead(models.Model):
         indexes = [
             models.Index(fields=["originating_agency", "-created_at"], name="lead_origin_recent"),
             models.Index(fields=["originating_agency", "status", "-sent_at"], name="lead_origin_status"),
+            # The sent tab (every status but draft, newest first) walks this one backwards.
+            models.Index(fields=["originating_agency", "sent_at", "id"], name="lead_origin_sent"),
             models.Index(fields=["status", "-sent_at"], name="lead_status_sent"),
         ]
 
@@ -255,7 +258,7 @@ class FeedbackKind(models.TextChoices):
     CONCLUDED = "concluded", _("结案")
 
 
-class LeadRecipient(models.Model):
+class LeadRecipient(ChoiceLabelsMixin, models.Model):
     """One receiving agency's handling of a lead, with its deadlines (working days) and outcome."""
 
     lead = models.ForeignKey(CaseLead, on_delete=models.CASCADE, related_name="recipients")
@@ -334,7 +337,7 @@ class LeadRecipient(models.Model):
         return False
 
 
-class LeadAccessRequest(models.Model):
+class LeadAccessRequest(ChoiceLabelsMixin, models.Model):
     """A receiving agency asks the originator to see a restricted lead's sensitive fields."""
 
     class State(models.TextChoices):
@@ -480,7 +483,7 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.name}"
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabelsMixin, models.Model):
     """One notification for one user, written in the same transaction as the change it reports.
 
     Websocket pushes carry only the id; the content is rendered over HTTP through the permission policy,

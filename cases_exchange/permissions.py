@@ -155,9 +155,22 @@ class LeadPermissionPolicy:
         if not actor.works_with_leads:
             raise Http404
         try:
-            lead = queryset.filter(Exists(self._granted(actor, self.VIEW))).get(pk=pk)
+            # The other two permissions come with the lead in the same statement and are memoised as
+            # ``codenames`` would have read them.
+            lead = (
+                queryset.filter(Exists(self._granted(actor, self.VIEW)))
+                .annotate(
+                    _holds_sensitive=Exists(self._granted(actor, self.SENSITIVE)),
+                    _holds_manage=Exists(self._granted(actor, self.MANAGE)),
+                )
+                .get(pk=pk)
+            )
         except (CaseLead.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
+        held = {self.VIEW}
+        held |= {self.SENSITIVE} if lead._holds_sensitive else set()
+        held |= {self.MANAGE} if lead._holds_manage else set()
+        lead.__dict__.setdefault("_policy_memo", {})[actor.group_ids] = frozenset(held)
         access = self.access(actor, lead)
         if access is Access.NONE:
             raise Http404
@@ -182,11 +195,14 @@ class LeadPermissionPolicy:
         """``actor``'s agency's current (not transferred-away) row for ``lead``, if it may see the lead."""
         if self.access(actor, lead) is Access.NONE:
             return None
-        return (
+        row = (
             LeadRecipient.objects.filter(lead=lead, agency_id=actor.agency_id)
             .exclude(status=RecipientStatus.TRANSFERRED)
             .first()
         )
+        if row is not None:
+            row.lead = lead  # the same instance, so later checks reuse its memoised permissions
+        return row
 
     def can_handle(self, actor: Actor, recipient: LeadRecipient) -> bool:
         return (

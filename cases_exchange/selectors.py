@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.models import Agency, Membership
-from portal.pagination import capped_count
+from portal.pagination import LIST_CAP, capped_count
 
 from .models import (
     FINISHED_STATUSES,
@@ -75,6 +75,19 @@ def lead_counts_invalidate(agency_ids) -> None:
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+def lead_list_version(actor: Actor) -> str:
+    """A token that changes whenever anything in ``actor``'s agency's lists may have changed (any write to
+    its leads, its recipient rows or its grants drops it). Caches of what is the same for every officer of
+    the agency — the tab counts, a rendered list page — key on it."""
+    version_key = _counts_version_key(actor.agency_id)
+    version = cache.get(version_key)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(version_key, version, None)
+        version = cache.get(version_key, version)
+    return version
+
+
 def lead_counts(*, actor: Actor) -> dict:
     """Counts for the list tabs: ``(n, more)`` with ``more`` past 999.
 
@@ -84,13 +97,7 @@ def lead_counts(*, actor: Actor) -> dict:
     """
     if not actor.works_with_leads:
         return _lead_counts(actor)
-    version_key = _counts_version_key(actor.agency_id)
-    version = cache.get(version_key)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(version_key, version, None)
-        version = cache.get(version_key, version)
-    key = f"lead-counts:{actor.agency_id}:{version}:{timezone.localdate().isoformat()}"
+    key = f"lead-counts:{actor.agency_id}:{lead_list_version(actor)}:{timezone.localdate().isoformat()}"
     counts = cache.get(key)
     if counts is None:
         counts = _lead_counts(actor)
@@ -102,13 +109,25 @@ def _lead_counts(actor: Actor) -> dict:
     today = timezone.localdate()
     received = lead_policy.received(actor)
     originated = lead_policy.originated(actor)
+    # The unfiltered tabs' totals at the list's own cap: the paginator takes them from here instead of
+    # counting again on every page view; the counter shows the same number capped at 999.
+    sent_all = capped_count(originated.exclude(status=LeadStatus.DRAFT), LIST_CAP)
     return {
         "received_open": capped_count(received.filter(status__in=OPEN_STATUSES), COUNT_CAP),
         "unread": capped_count(received.filter(status=RecipientStatus.DELIVERED), COUNT_CAP),
         "overdue": capped_count(received.filter(_overdue_q(today)), COUNT_CAP),
-        "sent": capped_count(originated.exclude(status=LeadStatus.DRAFT), COUNT_CAP),
+        "sent": (min(sent_all[0], COUNT_CAP), sent_all[0] > COUNT_CAP),
         "drafts": capped_count(originated.filter(status=LeadStatus.DRAFT), COUNT_CAP),
+        "received_all": capped_count(received, LIST_CAP),
+        "sent_all": sent_all,
     }
+
+
+def list_total(counts: dict, *, tab: str, status: str):
+    """The ``(count, capped)`` total of a list tab when ``counts`` already holds it, else ``None``."""
+    if status:
+        return None
+    return {"received": counts.get("received_all"), "sent": counts.get("sent_all")}.get(tab)
 
 
 def status_choices(tab: str):
@@ -136,8 +155,9 @@ def recipient_choices(*, actor: Actor):
 
 def lead_page_context(*, actor: Actor, lead: CaseLead, access: Access, own: LeadRecipient | None) -> dict:
     is_originator = lead_policy.is_originator(actor, lead)
-    attachments = [a for a in lead.attachments.select_related("agency") if lead_policy.can_download(actor, a)]
-    hidden_attachments = lead.attachments.count() - len(attachments)
+    all_attachments = list(lead.attachments.select_related("agency"))
+    attachments = [a for a in all_attachments if lead_policy.can_download(actor, a)]
+    hidden_attachments = len(all_attachments) - len(attachments)
     # The originator decides every request; a receiving agency sees only its own.
     access_requests = LeadAccessRequest.objects.filter(lead=lead)
     if not is_originator:

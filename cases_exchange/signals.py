@@ -1,12 +1,13 @@
 """Keep derived, cached views of the lead exchange in step with its rows.
 
-Tab counts (``selectors.lead_counts``) are cached per agency; any write to a lead or a recipient row —
-whichever service made it — drops the affected agencies' counts once the transaction commits.
+Tab counts and rendered list pages are cached per agency (``selectors.lead_list_version``); any write to
+a lead, a recipient row or a grant — whichever code made it — drops the affected agencies' version, now and
+again once the transaction commits.
 """
 
 from django.db.models.signals import post_delete, post_save
 
-from .models import CaseLead, LeadRecipient
+from .models import CaseLead, CaseLeadGroupObjectPermission, LeadRecipient
 from .selectors import lead_counts_invalidate
 
 
@@ -18,7 +19,16 @@ def _recipient_changed(sender, instance: LeadRecipient, **kwargs):
     lead_counts_invalidate([instance.agency_id])
 
 
+def _grant_changed(sender, instance: CaseLeadGroupObjectPermission, **kwargs):
+    # The services only ever add grants, next to recipient rows that drop the version anyway; a grant
+    # removed by any other path must still stop the agency's cached lists from showing the lead.
+    from alliances.models import Agency
+
+    lead_counts_invalidate(Agency.objects.filter(group_id=instance.group_id).values_list("pk", flat=True))
+
+
 def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(_lead_changed, sender=CaseLead, dispatch_uid="lead_counts_lead")
         signal.connect(_recipient_changed, sender=LeadRecipient, dispatch_uid="lead_counts_recipient")
+        signal.connect(_grant_changed, sender=CaseLeadGroupObjectPermission, dispatch_uid="lead_counts_grant")

@@ -5,6 +5,7 @@ and turn :class:`~cases_exchange.services.LeadError` into a message on the same 
 """
 
 import csv
+import hashlib
 import io
 from datetime import timedelta
 from functools import wraps
@@ -13,11 +14,15 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,7 +36,6 @@ from .audit import AuditAction, audit_record
 from .correlation import clusters, related_leads
 from .forms import (
     AttachmentForm,
-    CommentForm,
     FeedbackForm,
     LeadForm,
     ReasonForm,
@@ -39,7 +43,6 @@ from .forms import (
     SharingGroupForm,
     TipForm,
     TipStatusForm,
-    TransferForm,
 )
 from .models import (
     CaseLead,
@@ -47,6 +50,7 @@ from .models import (
     LeadAttachment,
     Notification,
     NotificationPreference,
+    RecipientStatus,
     SharingGroup,
 )
 from .permissions import Access, actor_for_user, lead_policy
@@ -93,19 +97,47 @@ def lead_list(request):
     tab = request.GET.get("tab", "received")
     tab = tab if tab in TABS else "received"
     status = request.GET.get("status", "")
-    rows = selectors.lead_rows(actor=actor, tab=tab, status=status)
-    page = CappedPaginator(rows, PAGE_SIZE, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    table = _lead_table(request, actor=actor, tab=tab, status=status)
+    if request.GET.get("fragment"):
+        return HttpResponse(table)
     context = {
         "section": tab,
         "tab": tab,
         "status": status,
-        "page_obj": page,
-        "counts": selectors.lead_counts(actor=actor),
+        "table": table,
         "status_choices": selectors.status_choices(tab),
     }
-    if request.GET.get("fragment"):
-        return render(request, "cases_exchange/includes/lead_table.html", context)
     return render(request, "cases_exchange/lead_list.html", context)
+
+
+def _lead_table(request, *, actor, tab: str, status: str) -> str:
+    """The list part of the inbox (counters, rows, pagination) as HTML.
+
+    It is the same for every officer of an agency — rows are the agency's, nothing in it is personal — so
+    it is cached per agency, language, day and query string under ``selectors.lead_list_version``, which
+    any change to the agency's leads, recipient rows or grants replaces: officers re-opening their inbox
+    or refreshing it after a notification cost a cache read until something changes.
+    """
+    params = request.GET.copy()
+    params.pop("fragment", None)
+    query = hashlib.sha256(params.urlencode().encode()).hexdigest()[:16]
+    key = (
+        f"lead-table:{actor.agency_id}:{selectors.lead_list_version(actor)}:{get_language()}:"
+        f"{timezone.localdate().isoformat()}:{query}"
+    )
+    table = cache.get(key)
+    if table is None:
+        counts = selectors.lead_counts(actor=actor)
+        page = CappedPaginator(
+            selectors.lead_rows(actor=actor, tab=tab, status=status),
+            PAGE_SIZE,
+            known_count=selectors.list_total(counts, tab=tab, status=status),
+            allow_empty_first_page=True,
+        ).get_page(request.GET.get("page"))
+        context = {"tab": tab, "status": status, "page_obj": page, "counts": counts}
+        table = render_to_string("cases_exchange/includes/lead_table.html", context, request=request)
+        cache.set(key, table, selectors.COUNTS_SECONDS)
+    return mark_safe(table)  # our own rendered template, escaped when it was rendered
 
 
 @officer_required
@@ -271,25 +303,19 @@ def lead_detail(request, pk):
     if access is Access.FULL:
         audit_record(actor=actor, action=AuditAction.READ, obj=lead, request=request)
     context = selectors.lead_page_context(actor=actor, lead=lead, access=access, own=own)
+    if request.GET.get("fragment") == "recipients":
+        return render(request, "cases_exchange/includes/recipients.html", context)
+    deciding = own is not None and own.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
     context.update(
         section="received" if own is not None else ("drafts" if lead.status == "draft" else "sent"),
         view=LeadView(lead, access),
         related=related_leads(actor=actor, lead=lead) if lead.status != "draft" else [],
         send_form=_send_form(actor) if lead_policy.can_send(actor, lead) else None,
-        reason_form=ReasonForm(),
-        transfer_form=TransferForm(
-            agencies=Agency.objects.filter(
-                pk__in=[a.pk for a in services.visible_agencies_for_transfer(lead=lead)]
-            )
-        )
-        if own is not None
-        else None,
+        # Only an agency still deciding whether to accept may transfer: the list is read for it alone.
+        transfer_agencies=services.visible_agencies_for_transfer(lead=lead) if deciding else [],
         feedback_form=FeedbackForm(),
-        comment_form=CommentForm(),
         attachment_form=AttachmentForm(),
     )
-    if request.GET.get("fragment") == "recipients":
-        return render(request, "cases_exchange/includes/recipients.html", context)
     return render(request, "cases_exchange/lead_detail.html", context)
 
 

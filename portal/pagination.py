@@ -15,14 +15,24 @@ def capped_count(queryset, cap: int) -> tuple[int, bool]:
     return min(n, cap), n > cap
 
 
+LIST_CAP = 2000
+
+
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, cap: int = 2000, **kwargs):
+    """Pages over at most ``cap`` rows. ``known_count`` — a ``(count, capped)`` pair the caller already
+    holds (from a cache, say) at the same cap — saves the counting query."""
+
+    def __init__(self, object_list, per_page, cap: int = LIST_CAP, known_count=None, **kwargs):
         self.cap = cap
+        self.known_count = known_count
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
     def count(self):
-        n, self.capped = capped_count(self.object_list, self.cap)
+        if self.known_count is not None:
+            n, self.capped = self.known_count
+        else:
+            n, self.capped = capped_count(self.object_list, self.cap)
         return n
 
     capped = False

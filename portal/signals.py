@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.settings.models import BaseSiteSetting
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from .cache import invalidate_public_pages
@@ -13,12 +13,13 @@ def _invalidate(**kwargs):
 
 
 def _invalidate_on_setting(sender, **kwargs):
-    if issubclass(sender, BaseSiteSetting):
+    # A site's host name or root page decides which cached menu and pages a host gets.
+    if issubclass(sender, (BaseSiteSetting, Site)):
         invalidate_public_pages()
 
 
 def _invalidate_on_page_delete(sender, instance, **kwargs):
-    if isinstance(instance, Page) and instance.live:
+    if (isinstance(instance, Page) and instance.live) or isinstance(instance, Site):
         invalidate_public_pages()
 
 

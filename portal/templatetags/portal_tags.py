@@ -25,6 +25,13 @@ def main_menu(context, current_page=None):
     return items
 
 
+@register.simple_tag(takes_context=True)
+def site_contact(context):
+    """The footer's contact details (``portal.navigation.site_contact``)."""
+    request = context.get("request")
+    return navigation.site_contact(request) if request is not None else {}
+
+
 @register.simple_tag
 def ancestors(page):
     """The breadcrumb trail above ``page`` (home first), with interface-language labels."""
@@ -75,3 +82,38 @@ def capped(value):
     """Show a ``(count, more)`` pair from ``portal.pagination.capped_count`` as ``12`` or ``999+``."""
     count, more = value
     return f"{count}+" if more else str(count)
+
+
+_fragments: dict[tuple[str, str], str] = {}
+
+
+@register.tag
+def static_fragment(parser, token):
+    """``{% static_fragment "name" %}…{% endstatic_fragment %}``: render the enclosed template once per
+    language and process, and reuse the HTML.
+
+    For parts that depend on nothing but the code and the language — an unbound form's fields, say,
+    whose widgets Django renders through a template each: about a millisecond per page for a form of
+    seven fields. Never put anything from the request, the user or the database inside.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("static_fragment takes one argument: a quoted name")
+    nodelist = parser.parse(("endstatic_fragment",))
+    parser.delete_first_token()
+    return StaticFragmentNode(bits[1].strip("\"'"), nodelist)
+
+
+class StaticFragmentNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        from django.utils.safestring import mark_safe
+        from django.utils.translation import get_language
+
+        key = (self.name, get_language() or "")
+        html = _fragments.get(key)
+        if html is None:
+            html = _fragments[key] = self.nodelist.render(context)
+        return mark_safe(html)

@@ -93,6 +93,49 @@ class TestWorkspace:
         html = client.get("/leads/").content.decode()
         assert "未读" in html
 
+    def test_warm_inbox_is_read_from_the_agency_cache(self, client, world):
+        client.force_login(world.users["B_officer"])
+        send_to_b(world)
+        cold, warm = page_queries(client, "/leads/")
+        # session, user, agency of the actor, unread notifications: the list itself is cached
+        assert warm <= 4 < cold
+
+    def test_cached_inbox_follows_new_leads_and_status_changes(
+        self, client, world, django_capture_on_commit_callbacks
+    ):
+        client.force_login(world.users["B_officer"])
+        first = send_to_b(world)
+        assert first.reference in client.get("/leads/").content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            second = send_to_b(world)
+        html = client.get("/leads/?fragment=1").content.decode()
+        assert second.reference in html
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/leads/{second.pk}/act/accept/")
+        row = client.get("/leads/").content.decode().split(second.reference)[1].split("</tr>")[0]
+        assert "已受理" in row
+
+    def test_cached_inbox_belongs_to_one_agency(self, client, world):
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        assert lead.reference in client.get("/leads/").content.decode()
+        client.force_login(world.users["C_officer"])
+        assert lead.reference not in client.get("/leads/").content.decode()
+
+    def test_removed_grant_drops_the_lead_from_the_cached_inbox(
+        self, client, world, django_capture_on_commit_callbacks
+    ):
+        from cases_exchange.models import CaseLeadGroupObjectPermission
+
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        assert lead.reference in client.get("/leads/").content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            CaseLeadGroupObjectPermission.objects.filter(
+                content_object=lead, group_id=world.agencies["B"].group_id
+            ).delete()
+        assert lead.reference not in client.get("/leads/").content.decode()
+
     def test_lead_page_query_count_is_bounded(self, client, world):
         lead = LeadFactory(author=world.users["A_officer"], distribution="cross_alliance")
         client.force_login(world.users["B_officer"])
