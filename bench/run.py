@@ -166,14 +166,34 @@ def start_server(args, env) -> tuple[list[subprocess.Popen], int]:
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
             "--no-access-log", "--log-level", "warning", "portal.asgi:application",
         ]  # fmt: skip
+        listener = None
     else:
+        # Several daphne processes accept on one listening socket, as under systemd socket activation.
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen(1024)
+        listener.set_inheritable(True)
         command = [
             str(Path(sys.executable).with_name("daphne")),
-            "-b", "127.0.0.1", "-p", str(port), "--access-log", os.devnull, "-v", "0",
+            "--fd", str(listener.fileno()), "--access-log", os.devnull, "-v", "0",
             "portal.asgi:application",
         ]  # fmt: skip
     log = open(VAR / args.scale_name / "server.log", "w")  # noqa: SIM115 — closed with the process
-    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)]
+    copies = 1 if listener is None else args.workers
+    processes = [
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            pass_fds=() if listener is None else (listener.fileno(),),
+        )
+        for _ in range(copies)
+    ]
+    if listener is not None:
+        listener.close()  # the servers hold their own copies
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -209,7 +229,9 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario and concurrency")
     parser.add_argument("--concurrency", default="8,32")
     parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne")
-    parser.add_argument("--workers", type=int, default=1, help="server processes (uvicorn only)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (more than one needs REDIS_URL)"
+    )
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the benchmark database")
     parser.add_argument("--leads", type=int, default=0, help="generate this many leads (e.g. 1000000)")
@@ -227,7 +249,11 @@ def main(argv=None) -> int:
             return 0
     sizes = {"small": (200, 50), "default": (2000, 500), "large": (20000, 5000)}
     args.news, args.policies = sizes[args.scale]
-    args.scale_name = args.scale
+    # Each database keeps its own data set (and marker), so SQLite and PostgreSQL runs can alternate.
+    vendor = (os.environ.get("DATABASE_URL") or "sqlite:").split(":", 1)[0]
+    args.scale_name = args.scale if vendor.startswith("sqlite") else f"{args.scale}-{vendor}"
+    if args.workers > 1 and not os.environ.get("REDIS_URL"):
+        parser.error("--workers above 1 needs REDIS_URL: the processes must share cache and channel layer")
 
     env = bench_env(args)
     facts = prepare_data(args, env)

@@ -3,15 +3,18 @@
 django-tasks ships an immediate backend, which would send a lead's e-mails inside the request that sent
 the lead — seconds for an alliance-wide lead, during which the sender waits and the websocket pushes of
 the same process queue behind it. This backend hands each task to one worker thread per process and
-returns at once. A task that a crash interrupts is not lost: the only task, e-mail for notifications, is
-idempotent, and ``manage.py notifications_email`` (run from cron) sends whatever is still unsent. Tests
-use the immediate backend, so that what a request enqueued has happened when the request returns.
+returns at once; the task starts once the enqueuing transaction has committed.
+
+Two kinds of task run here: e-mail for notifications and Wagtail's admin-search indexing. Neither is lost
+for good if a crash interrupts it: the e-mail task is idempotent and ``manage.py notifications_email``
+(cron) sends whatever is still unsent; ``manage.py update_index`` rebuilds the admin search index. Tests use
+the immediate backend, so that what a request enqueued has happened when the request returns.
 """
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
@@ -45,7 +48,9 @@ class BackgroundThreadBackend(ImmediateBackend):
             errors=[],
             worker_ids=[],
         )
-        _worker().submit(self._run, result)
+        # After the enqueuing transaction commits (at once outside one): the worker has a connection of
+        # its own and must see what the task is about. Wagtail's search indexing enqueues from post_save.
+        transaction.on_commit(lambda: _worker().submit(self._run, result))
         return result
 
     def _run(self, result: TaskResult) -> None:

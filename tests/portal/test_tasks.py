@@ -3,10 +3,14 @@
 import threading
 
 import pytest
+from django.db import transaction
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
 from portal import tasks
+
+# No test transaction around these: a task is handed to the worker when the enqueuing transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ran_in: list[str] = []
 
@@ -53,3 +57,22 @@ def test_a_failing_task_is_recorded_and_the_worker_goes_on(backend):
     assert failed.status == TaskResultStatus.FAILED
     assert "ValueError" in failed.errors[0].exception_class_path
     assert after.status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_task_enqueued_in_a_transaction_starts_after_the_commit(backend):
+    ran_in.clear()
+    with transaction.atomic():
+        backend.enqueue(remember_thread, ["inside"], {})
+        flush()
+        assert ran_in == []  # the worker could not yet see what the task is about
+    flush()
+    assert len(ran_in) == 1
+
+
+def test_a_task_of_a_rolled_back_transaction_never_runs(backend):
+    ran_in.clear()
+    with transaction.atomic():
+        backend.enqueue(remember_thread, ["doomed"], {})
+        transaction.set_rollback(True)
+    flush()
+    assert ran_in == []

@@ -54,7 +54,9 @@ def insert_rows(model, rows: list[dict]) -> None:
     """INSERT many rows of ``model`` in one statement per batch; missing fields take their defaults."""
     if not rows:
         return
-    fields = list(model._meta.concrete_fields)
+    pk = model._meta.pk
+    # Rows without ids leave them to the database (PostgreSQL would otherwise be sent NULL ids).
+    fields = [f for f in model._meta.concrete_fields if not (f is pk and f.attname not in rows[0])]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     # Table and column names come from the model, never from input.
