@@ -3,14 +3,12 @@
 import threading
 
 import pytest
-from django.db import transaction
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
 from portal import tasks
 
-# No test transaction around these: a task is handed to the worker when the enqueuing transaction commits.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 ran_in: list[str] = []
 
@@ -32,14 +30,17 @@ def flush():
 
 @pytest.fixture
 def backend():
+    ran_in.clear()
     return tasks.BackgroundThreadBackend("default", {"QUEUES": [], "OPTIONS": {}})
 
 
-def test_enqueue_returns_before_the_task_runs_and_it_runs_in_the_worker(backend):
-    ran_in.clear()
+def test_enqueue_returns_before_the_task_runs_and_it_runs_in_the_worker(
+    backend, django_capture_on_commit_callbacks
+):
     gate = threading.Event()
     tasks._worker().submit(gate.wait, 10)  # hold the worker so the task cannot have run yet
-    result = backend.enqueue(remember_thread, ["first"], {})
+    with django_capture_on_commit_callbacks(execute=True):
+        result = backend.enqueue(remember_thread, ["first"], {})
     assert result.status == TaskResultStatus.READY
     assert ran_in == []
     gate.set()
@@ -49,30 +50,24 @@ def test_enqueue_returns_before_the_task_runs_and_it_runs_in_the_worker(backend)
     assert result.status == TaskResultStatus.SUCCESSFUL
 
 
-def test_a_failing_task_is_recorded_and_the_worker_goes_on(backend):
-    ran_in.clear()
-    failed = backend.enqueue(fail, [], {})
-    after = backend.enqueue(remember_thread, ["after"], {})
-    flush()
-    assert failed.status == TaskResultStatus.FAILED
-    assert "ValueError" in failed.errors[0].exception_class_path
-    assert after.status == TaskResultStatus.SUCCESSFUL
-
-
-def test_a_task_enqueued_in_a_transaction_starts_after_the_commit(backend):
-    ran_in.clear()
-    with transaction.atomic():
+def test_a_task_starts_only_when_the_enqueuing_transaction_commits(
+    backend, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
         backend.enqueue(remember_thread, ["inside"], {})
-        flush()
-        assert ran_in == []  # the worker could not yet see what the task is about
+    flush()
+    assert ran_in == []  # not committed: the worker could not yet see what the task is about
+    for callback in callbacks:  # the commit
+        callback()
     flush()
     assert len(ran_in) == 1
 
 
-def test_a_task_of_a_rolled_back_transaction_never_runs(backend):
-    ran_in.clear()
-    with transaction.atomic():
-        backend.enqueue(remember_thread, ["doomed"], {})
-        transaction.set_rollback(True)
+def test_a_failing_task_is_recorded_and_the_worker_goes_on(backend, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = backend.enqueue(fail, [], {})
+        after = backend.enqueue(remember_thread, ["after"], {})
     flush()
-    assert ran_in == []
+    assert failed.status == TaskResultStatus.FAILED
+    assert "ValueError" in failed.errors[0].exception_class_path
+    assert after.status == TaskResultStatus.SUCCESSFUL
