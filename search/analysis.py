@@ -11,7 +11,8 @@ SQLite, PostgreSQL and Elasticsearch:
    (地理标志 → 地理 / 标志 / 地理标志) on documents; precise mode on queries, whose words are then the
    query's concepts;
 4. **synonyms** — ``data/synonyms.txt`` folds abbreviations onto one canonical term on both sides
-   (地标 → 地理标志, 川渝 → 成渝, 知产 → 知识产权);
+   (地标 → 地理标志, 专代 → 专利代理, 知产 → 知识产权), also inside a compound (知识产权示范企业 is
+   indexed as 知识产权强企 too);
 5. **stop words** — ``data/stopwords.txt``: question phrasing (如何, 哪些, 怎样 …) and function words;
 6. **pinyin** — titles and names are also indexed as pinyin (each word, the whole name, its initials), and a
    query typed in pinyin is read back into Chinese words from jieba's dictionary and the domain dictionary
@@ -189,15 +190,17 @@ def tokenizer():
                 jieba.setLogLevel(logging.WARNING)
                 instance = jieba.Tokenizer()
                 instance.initialize()
-                for word, freq in domain_words().items():
+                words = dict(domain_words())
+                for forms in synonym_table()[1].values():
+                    # Every form of a synonym is cut whole (专代, 非正常专利申请, 行政执法与刑事司法衔接).
+                    words.update((form, max(words.get(form, 0), 2000)) for form in forms)
+                for word, freq in words.items():
                     # The parts of a compound become words too (知识产权强企 → 知识产权 + 强企), so that a
                     # document holding the compound is also indexed under each part.
                     for part in instance.cut(word):
                         if len(part) >= 2 and not instance.FREQ.get(part):
                             instance.add_word(part, 100)
                     instance.add_word(word, freq)
-                for variant, _canonical in synonym_table()[0].items():
-                    instance.add_word(variant, 2000)
                 _tokenizer = instance
     return _tokenizer
 
@@ -254,11 +257,33 @@ def fine_parts(word: str) -> list[str]:
 _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉]")
 
 
+def _compound_forms(token: str, term: str) -> list[str]:
+    """The dictionary words inside a token, and the token with an abbreviation inside it spelt out.
+
+    知识产权质押 → 知识产权, 质押 …; 质押贷款 (canonical 质押融资) → 质押融资's words and 贷款 too;
+    知识产权示范企业 → also 知识产权强企, because 示范企业 is a form of 强企 (``synonyms.txt``)."""
+    words = dict.fromkeys([*_sub_words(term), *(_sub_words(token) if token != term else ())])
+    return [*(canonical(word) for word in words), *spelt_out(term)]
+
+
+def spelt_out(word: str) -> list[str]:
+    """``word`` with each abbreviation or variant inside it replaced by its canonical form
+    (知识产权示范企业 → 知识产权强企, 川渝地区 → 成渝地区); nothing for a word that holds none."""
+    variants = synonym_table()[0]
+    return [
+        word.replace(inner, variants[inner], 1)
+        for inner in _sub_words(word)
+        # 非正常专利 inside 非正常专利申请 is already spelt out
+        if inner in variants and variants[inner] not in word
+    ]
+
+
 def segment(folded: str, *, search_mode: bool = True) -> list[str]:
     """Folded text → terms (letters and digits only), stop words dropped, synonyms canonical.
 
     ``search_mode`` (indexing): each word followed by every dictionary word inside it, so a document
-    holding 知识产权质押融资 is found by 知识产权, 质押 and 融资. Without it (queries): jieba's precise cut.
+    holding 知识产权质押融资 is found by 知识产权, 质押 and 融资, and its spelt-out form when it holds an
+    abbreviation (:func:`_compound_forms`). Without it (queries): jieba's precise cut.
     """
     jieba = tokenizer()
     stop = stop_words()
@@ -267,10 +292,10 @@ def segment(folded: str, *, search_mode: bool = True) -> list[str]:
         term = _clean(token)
         if not term or term in stop:
             continue
-        term = canonical(term)
+        surface, term = term, canonical(term)
         terms.append(term)
         if search_mode:
-            terms.extend(canonical(t) for t in _sub_words(term) if t not in stop)
+            terms.extend(t for t in _compound_forms(surface, term) if t not in stop)
     return terms
 
 
@@ -444,7 +469,7 @@ def analyse_query(text: str) -> AnalysedQuery:
             chunks = []
 
     for chunk in chunks:
-        if chunk.isascii() and chunk.isalpha():
+        if chunk.isascii() and chunk.isalpha() and canonical(chunk) == chunk:  # wipo is a word, not pinyin
             group, words = _pinyin_group(chunk)
             if words:
                 pinyin_input = True
@@ -459,10 +484,10 @@ def analyse_query(text: str) -> AnalysedQuery:
             # A compound is required through its parts, which every document holding it is indexed
             # under whatever its context, and raises the rank of documents holding it whole.
             words.append(term)
-            parts = fine_parts(term)
+            parts = [canonical(part) for part in fine_parts(term)]
             groups.extend((part,) for part in parts)
             if len(parts) > 1:
-                boost.append(term)
+                boost.extend((term, *spelt_out(term)))
             suggestion_parts.append(term)
             highlight.extend(surface_forms(term))
     # Neighbouring words that the dictionary knows as one (地标 + 产品 → 地理标志产品) rank documents

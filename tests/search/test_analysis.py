@@ -107,3 +107,35 @@ def test_jieba_is_initialised_once_and_silently(capfd):
     analysis.analyse_query("专利导航")
     captured = capfd.readouterr()
     assert "Building prefix dict" not in captured.err + captured.out
+
+
+# --- abbreviations (search/data/synonyms.txt) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [("专代", "专利代理"), ("快维", "快速维权"), ("非正常申请", "非正常专利申请"), ("两法衔接", "行刑衔接")],
+)
+def test_an_abbreviation_and_its_full_form_are_one_term(short, full):
+    assert analysis.canonical(analysis.fold(short)) == analysis.canonical(analysis.fold(full))
+    typed = {t for g in analysis.analyse_query(short).groups for t in g}
+    indexed = set(analysis.analyse_document(doc(body=f"本市{full}工作")).body_terms)
+    assert typed <= indexed
+
+
+def test_every_form_of_the_synonym_table_belongs_to_one_concept_and_is_cut_whole():
+    seen: dict[str, int] = {}
+    for number, line in enumerate(analysis._data_lines("synonyms.txt")):
+        forms = [analysis.fold(w) for w in line.split()]
+        assert len(forms) >= 2, line
+        for form in forms:
+            assert seen.setdefault(form, number) == number, f"{form} is on two lines"
+            assert list(analysis.tokenizer().cut(form)) == [form], form
+
+
+def test_a_compound_holding_an_abbreviation_is_also_indexed_spelt_out():
+    # 示范企业 is a form of 强企: 知识产权示范企业 is found by 知识产权强企 and the other way round
+    terms = set(analysis.analyse_document(doc(body="认定一批知识产权示范企业")).body_terms)
+    assert "知识产权强企" in terms
+    typed = analysis.analyse_query("知识产权示范企业")
+    assert {t for g in typed.groups for t in g} <= terms  # the parts of a query word are canonical too

@@ -1,0 +1,31 @@
+"""Ranking mechanisms, on every backend (``search_backend`` fixture)."""
+
+import pytest
+
+from search.base import PUBLIC, IndexDocument, SearchQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def document(key, title, body):
+    return IndexDocument(key=key, kind="news", title=title, body=body, url=f"/{key}/", access=(PUBLIC,))
+
+
+def keys(backend, text):
+    return [hit.key for hit in backend.search(SearchQuery(text=text, per_page=20)).hits]
+
+
+FILLER = [document(f"filler:{i}", f"年度工作总结{i}", "会议听取了工作汇报。") for i in range(20)]
+
+
+def test_an_abbreviation_finds_documents_that_spell_it_out_and_the_other_way_round(search_backend):
+    search_backend.index(
+        [
+            document("agent", "专利代理机构名录", "本市专利代理机构共有十二家。"),
+            document("centre", "快维中心挂牌", "依托快速维权中心开展维权。"),
+            document("other", "商标注册指南", "办理商标注册的流程。"),
+        ]
+    )
+    assert keys(search_backend, "专代") == ["agent"]
+    assert keys(search_backend, "快速维权中心") == ["centre"]
+    assert keys(search_backend, "快维") == ["centre"]
