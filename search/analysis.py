@@ -7,9 +7,10 @@ SQLite, PostgreSQL and Elasticsearch:
 2. **identifiers** — patent numbers (with or without ``ZL``/``CN``, dots, spaces, check digit) become their
    12 digits, 统一社会信用代码 its 18 characters, trademark registration numbers their digits; they are
    cut out of the text before segmentation so that pasting one finds its record first;
-3. **segmentation** — jieba in search mode with the domain dictionary ``data/dictionary.txt``
-   (地理标志 → 地理 / 标志 / 地理标志) on documents; precise mode on queries, whose words are then the
-   query's concepts;
+3. **segmentation** — jieba with the domain dictionary ``data/dictionary.txt``. A document is indexed under
+   each word, every dictionary word inside it (地理标志 → 地理 / 标志) and every dictionary word the cut
+   runs through (跨 / 区域协作 → 跨区域); a space between two Chinese characters (left over from a PDF)
+   does not cut a word. A query is cut in precise mode: its words are its concepts;
 4. **synonyms** — ``data/synonyms.txt`` folds abbreviations onto one canonical term on both sides
    (地标 → 地理标志, 专代 → 专利代理, 知产 → 知识产权), also inside a compound (知识产权示范企业 is
    indexed as 知识产权强企 too);
@@ -255,6 +256,17 @@ def fine_parts(word: str) -> list[str]:
 
 # Quotation marks and title brackets inside a phrase (“蓝天”专项, 《商标法》) do not end a word.
 _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉]")
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """jieba's precise cut of ``text`` as ``(start, end, token)``, punctuation and spaces included."""
+    spans, pos = [], 0
+    for token in tokenizer().cut(text):
+        spans.append((pos, pos + len(token), token))
+        pos += len(token)
+    return spans
 
 
 def _compound_forms(token: str, term: str) -> list[str]:
@@ -278,17 +290,59 @@ def spelt_out(word: str) -> list[str]:
     ]
 
 
+def _spanning_words(text: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    """Dictionary words of ``text`` that jieba's cut runs through, made of whole words.
+
+    跨区域协作 is cut 跨 / 区域协作, so the word 跨区域 lies across a cut; it is kept because it is made
+    of a whole token (跨) and a word at the start of the next one (区域). A word whose edge falls on a single
+    character inside a token is a coincidence of neighbouring characters (推动产业 does not hold 动产) and
+    is not kept."""
+    if len(spans) < 2:
+        return []
+    freq = tokenizer().FREQ
+    token_at = [0] * len(text)
+    for index, (start, end, _token) in enumerate(spans):
+        token_at[start:end] = [index] * (end - start)
+    found = []
+    for start, ends in tokenizer().get_DAG(text).items():
+        first = token_at[start]
+        head_end = spans[first][1]
+        head = text[start:head_end]
+        if start != spans[first][0] and (len(head) < 2 or not freq.get(head)):
+            continue
+        for last in ends:
+            end = last + 1
+            final = token_at[last]
+            if final == first or end - start < 2:
+                continue  # inside one token: a sub-word, already there
+            tail_start = spans[final][0]
+            tail = text[tail_start:end]
+            if end != spans[final][1] and (len(tail) < 2 or not freq.get(tail)):
+                continue
+            found.append(text[start:end])
+    return found
+
+
 def segment(folded: str, *, search_mode: bool = True) -> list[str]:
     """Folded text → terms (letters and digits only), stop words dropped, synonyms canonical.
 
-    ``search_mode`` (indexing): each word followed by every dictionary word inside it, so a document
-    holding 知识产权质押融资 is found by 知识产权, 质押 and 融资, and its spelt-out form when it holds an
-    abbreviation (:func:`_compound_forms`). Without it (queries): jieba's precise cut.
+    Without ``search_mode`` (queries): jieba's precise cut, each word canonical. With it (indexing), so that
+    a document is found by any word it holds:
+
+    - each word, followed by every dictionary word inside it (知识产权质押融资 → 知识产权, 质押, 融资) and its
+      spelt-out form when it holds an abbreviation (:func:`_compound_forms`);
+    - dictionary words that the cut runs through (跨 / 区域协作 → 跨区域, :func:`_spanning_words`).
     """
-    jieba = tokenizer()
     stop = stop_words()
-    terms = []
-    for token in jieba.cut(_QUOTES.sub("", folded)):
+    text = _QUOTES.sub("", folded)
+    if search_mode:
+        # Chinese puts no space between words: one inside a sentence is a line break or layout left over
+        # from a PDF (知识产 权, 非正常 专利申请), which would cut the word in two. A query keeps its spaces:
+        # there they separate the concepts a user typed.
+        text = _CJK_GAP.sub("", text)
+    spans = _tokens(text)
+    terms: list[str] = []
+    for _start, _end, token in spans:
         term = _clean(token)
         if not term or term in stop:
             continue
@@ -296,6 +350,8 @@ def segment(folded: str, *, search_mode: bool = True) -> list[str]:
         terms.append(term)
         if search_mode:
             terms.extend(t for t in _compound_forms(surface, term) if t not in stop)
+    if search_mode:
+        terms.extend(canonical(w) for w in _spanning_words(text, spans) if _is_cjk(w) and w not in stop)
     return terms
 
 

@@ -139,3 +139,34 @@ def test_a_compound_holding_an_abbreviation_is_also_indexed_spelt_out():
     assert "知识产权强企" in terms
     typed = analysis.analyse_query("知识产权示范企业")
     assert {t for g in typed.groups for t in g} <= terms  # the parts of a query word are canonical too
+
+
+# --- literal strings the segmenter cuts differently --------------------------------------------------------
+
+
+def test_a_word_that_the_cut_runs_through_is_still_indexed():
+    # jieba cuts 跨区域协作 as 跨 / 区域协作: the document must still be found by 跨区域 (the cause of
+    # 跨区域 协作 not finding documents that hold 跨区域协作 word for word)
+    assert [w for w in analysis.tokenizer().cut("建立跨区域协作机制") if "跨" in w] == ["跨"]
+    terms = set(analysis.analyse_document(doc(body="建立跨区域协作机制")).body_terms)
+    assert {"跨区域", "协作"} <= terms
+    # … and the same for a word that a longer dictionary word swallowed (知识产权服务 / 机构)
+    assert "服务机构" in analysis.analyse_document(doc(body="培育知识产权服务机构")).body_terms
+
+
+@pytest.mark.parametrize(
+    ("text", "chance"),
+    [("推动产业发展", "动产"), ("推动市场化发展", "化发展"), ("拓展知识产权服务业务", "服务业")],
+)
+def test_a_chance_word_across_a_cut_is_not_indexed(text, chance):
+    # 推动 / 产业 hold 动产 only by the accident of neighbouring characters; so do 市场化 / 发展 (化发展:
+    # one character of a word, then a word) and 知识产权服务 / 业务 (服务业: a word, then one character)
+    assert chance not in analysis.analyse_document(doc(body=text)).body_terms
+
+
+def test_a_space_inside_a_chinese_word_does_not_cut_it():
+    # text taken from a PDF: 知识产 权质押 and 非正常 专利申请
+    terms = set(analysis.analyse_document(doc(body="开展知识产 权质押登记，打击非正常 专利申请")).body_terms)
+    assert {"知识产权", "质押", "非正常专利申请"} <= terms
+    # but a space typed in a query still separates concepts
+    assert analysis.analyse_query("跨区域 协作").groups == (("跨区域",), ("协作",))

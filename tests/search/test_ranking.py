@@ -18,6 +18,9 @@ def keys(backend, text):
 FILLER = [document(f"filler:{i}", f"年度工作总结{i}", "会议听取了工作汇报。") for i in range(20)]
 
 
+FILLER = [document(f"filler:{i}", f"年度工作总结{i}", "会议听取了工作汇报。") for i in range(20)]
+
+
 def test_an_abbreviation_finds_documents_that_spell_it_out_and_the_other_way_round(search_backend):
     search_backend.index(
         [
@@ -29,3 +32,16 @@ def test_an_abbreviation_finds_documents_that_spell_it_out_and_the_other_way_rou
     assert keys(search_backend, "专代") == ["agent"]
     assert keys(search_backend, "快速维权中心") == ["centre"]
     assert keys(search_backend, "快维") == ["centre"]
+
+
+def test_a_literal_string_is_found_however_the_segmenter_cut_it(search_backend):
+    search_backend.index(
+        [
+            *FILLER,
+            document("literal", "区域合作", "破除制度阻碍，建立跨区域协作机制。"),
+            document("pdf", "质押登记", "开展知识产 权质押登记。"),
+        ]
+    )
+    assert keys(search_backend, "跨区域 协作") == ["literal"]
+    assert keys(search_backend, "跨区域") == ["literal"]
+    assert keys(search_backend, "知识产权质押") == ["pdf"]
