@@ -8,9 +8,10 @@ SQLite, PostgreSQL and Elasticsearch:
    12 digits, 统一社会信用代码 its 18 characters, trademark registration numbers their digits; they are
    cut out of the text before segmentation so that pasting one finds its record first;
 3. **segmentation** — jieba with the domain dictionary ``data/dictionary.txt``. A document is indexed under
-   each word, every dictionary word inside it (地理标志 → 地理 / 标志) and every dictionary word the cut
-   runs through (跨 / 区域协作 → 跨区域); a space between two Chinese characters (left over from a PDF)
-   does not cut a word. A query is cut in precise mode: its words are its concepts;
+   each word, every dictionary word inside it (地理标志 → 地理 / 标志), every dictionary word the cut runs
+   through (跨 / 区域协作 → 跨区域) and each pair of neighbouring words joined (开放 / 许可 → 开放许可);
+   a space between two Chinese characters (left over from a PDF) does not cut a word. A query is cut in
+   precise mode: its words are its concepts, and its neighbouring words typed together its phrases;
 4. **synonyms** — ``data/synonyms.txt`` folds abbreviations onto one canonical term on both sides
    (地标 → 地理标志, 专代 → 专利代理, 知产 → 知识产权), also inside a compound (知识产权示范企业 is
    indexed as 知识产权强企 too);
@@ -26,7 +27,6 @@ each one: nothing a user types can reach a full-text engine's query syntax.
 from __future__ import annotations
 
 import html
-import itertools
 import logging
 import re
 import threading
@@ -327,11 +327,14 @@ def segment(folded: str, *, search_mode: bool = True) -> list[str]:
     """Folded text → terms (letters and digits only), stop words dropped, synonyms canonical.
 
     Without ``search_mode`` (queries): jieba's precise cut, each word canonical. With it (indexing), so that
-    a document is found by any word it holds:
+    a document is found by any word it holds and ranks by the phrases it holds:
 
     - each word, followed by every dictionary word inside it (知识产权质押融资 → 知识产权, 质押, 融资) and its
       spelt-out form when it holds an abbreviation (:func:`_compound_forms`);
-    - dictionary words that the cut runs through (跨 / 区域协作 → 跨区域, :func:`_spanning_words`).
+    - dictionary words that the cut runs through (跨 / 区域协作 → 跨区域, :func:`_spanning_words`);
+    - each pair of neighbouring words as one term (开放 / 许可 → 开放许可; stop words between them are
+      skipped, punctuation ends a phrase), which a query's neighbouring words are matched against
+      (``AnalysedQuery.phrases``).
     """
     stop = stop_words()
     text = _QUOTES.sub("", folded)
@@ -342,14 +345,22 @@ def segment(folded: str, *, search_mode: bool = True) -> list[str]:
         text = _CJK_GAP.sub("", text)
     spans = _tokens(text)
     terms: list[str] = []
+    previous: str | None = None
     for _start, _end, token in spans:
         term = _clean(token)
-        if not term or term in stop:
+        if not term:
+            previous = None  # punctuation or a space ends a phrase
+            continue
+        if term in stop:
             continue
         surface, term = term, canonical(term)
         terms.append(term)
-        if search_mode:
-            terms.extend(t for t in _compound_forms(surface, term) if t not in stop)
+        if not search_mode:
+            continue
+        terms.extend(t for t in _compound_forms(surface, term) if t not in stop)
+        if previous is not None:
+            terms.append((previous + term)[:MAX_TERM_CHARS])
+        previous = term
     if search_mode:
         terms.extend(canonical(w) for w in _spanning_words(text, spans) if _is_cjk(w) and w not in stop)
     return terms
@@ -499,6 +510,46 @@ def _pinyin_group(chunk: str) -> tuple[tuple[str, ...], list[str]]:
     return tuple(dict.fromkeys((chunk, *words))), words
 
 
+#: A run of at most this many words typed together names one thing (开放许可, 区块链 融资's 区块链, 知识产权
+#: 质押贷款); a longer run is a sentence, whose neighbouring words may or may not belong together.
+SHORT_RUN = 3
+
+
+def _phrase(joined: str) -> tuple[str, ...]:
+    """The terms under which a document holding neighbouring query words side by side is indexed: the
+    words joined (a pair of neighbouring words in :func:`segment`, or one word where the document's cut
+    kept them whole) and that word's canonical form (地理标志保护产品 → 地理标志产品)."""
+    joined = joined[:MAX_TERM_CHARS]
+    return tuple(dict.fromkeys((joined, canonical(joined))))
+
+
+def _neighbour_phrases(pieces: list[list[str]]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """The phrases of what a user typed as ``pieces`` (its words, split where the user typed a space):
+    ``(phrases, proximity)``.
+
+    - *phrases*, which documents should hold to rank first: neighbouring words of a short run typed together
+      (开放 许可 → 开放许可), and two to four neighbouring words the dictionary knows as one, even across a
+      space (地标 保护 产品 → 地理标志保护产品);
+    - *proximity*, which only add to the score: neighbouring words of a longer run (a sentence).
+
+    A space the user typed separates concepts (电商平台 侵权), so words on either side of it are no phrase
+    unless the dictionary says so.
+    """
+    phrases: list[tuple[str, ...]] = []
+    proximity: list[tuple[str, ...]] = []
+    words = [(word, number) for number, piece in enumerate(pieces) for word in piece]
+    for end in range(1, len(words)):
+        for size in range(2, min(4, end + 1) + 1):
+            window = words[end - size + 1 : end + 1]
+            joined = "".join(word for word, _ in window)
+            piece = window[0][1]
+            if tokenizer().FREQ.get(joined) or joined in synonym_table()[0]:
+                phrases.append(_phrase(joined))
+            elif size == 2 and window[-1][1] == piece:
+                (phrases if len(pieces[piece]) <= SHORT_RUN else proximity).append(_phrase(joined))
+    return phrases, proximity
+
+
 def analyse_query(text: str) -> AnalysedQuery:
     """What a user typed → the query's concepts (see :class:`~search.base.AnalysedQuery`)."""
     raw = (text or "")[: MAX_QUERY_CHARS * 4]
@@ -507,8 +558,8 @@ def analyse_query(text: str) -> AnalysedQuery:
     groups: list[tuple[str, ...]] = [(identifier,) for identifier in dict.fromkeys(identifiers)]
     highlight: list[str] = list(identifiers)
     suggestion_parts: list[str] = []
-    boost: list[str] = []
-    words: list[str] = []
+    phrases: list[tuple[str, ...]] = []
+    proximity: list[tuple[str, ...]] = []
     pinyin_input = False
 
     chunks = re.findall(r"[a-z]+|[^a-z]+", rest)
@@ -516,43 +567,39 @@ def analyse_query(text: str) -> AnalysedQuery:
     whole = "".join(ascii_run)
     # A query made only of pinyin: first try reading it all as one word (dili biaozhi → 地理标志).
     if ascii_run and all(c.isascii() and c.isalpha() for c in ascii_run) and len(ascii_run) > 1:
-        words = [w for w in pinyin_words(whole) if w in domain_words() or w in synonym_table()[1]]
-        if words:
-            groups.append(tuple(dict.fromkeys((whole, *words))))
-            highlight.extend(f for w in words for f in surface_forms(w))
-            suggestion_parts.append(words[0])
+        readings = [w for w in pinyin_words(whole) if w in domain_words() or w in synonym_table()[1]]
+        if readings:
+            groups.append(tuple(dict.fromkeys((whole, *readings))))
+            highlight.extend(f for w in readings for f in surface_forms(w))
+            suggestion_parts.append(readings[0])
             pinyin_input = True
             chunks = []
 
     for chunk in chunks:
         if chunk.isascii() and chunk.isalpha() and canonical(chunk) == chunk:  # wipo is a word, not pinyin
-            group, words = _pinyin_group(chunk)
-            if words:
+            group, readings = _pinyin_group(chunk)
+            if readings:
                 pinyin_input = True
-                suggestion_parts.append(words[0])
-                highlight.extend(f for w in words for f in surface_forms(w))
+                suggestion_parts.append(readings[0])
+                highlight.extend(f for w in readings for f in surface_forms(w))
             else:
                 suggestion_parts.append(chunk)
             groups.append(group)
             highlight.append(chunk)
             continue
-        for term in segment(chunk, search_mode=False):
+        pieces = [segment(piece, search_mode=False) for piece in chunk.split()]
+        for term in (word for words in pieces for word in words):
             # A compound is required through its parts, which every document holding it is indexed
-            # under whatever its context, and raises the rank of documents holding it whole.
-            words.append(term)
+            # under whatever its context, and documents holding it whole rank first.
             parts = [canonical(part) for part in fine_parts(term)]
             groups.extend((part,) for part in parts)
             if len(parts) > 1:
-                boost.extend((term, *spelt_out(term)))
+                phrases.append(tuple(dict.fromkeys((term, *spelt_out(term)))))
             suggestion_parts.append(term)
             highlight.extend(surface_forms(term))
-    # Neighbouring words that the dictionary knows as one (地标 + 产品 → 地理标志产品) rank documents
-    # holding the phrase whole above those holding the words apart.
-    freq = tokenizer().FREQ
-    for left, right in itertools.pairwise(words):
-        phrase = canonical(left + right)
-        if freq.get(phrase) and _is_cjk(phrase):
-            boost.append(phrase)
+        typed, near = _neighbour_phrases(pieces)
+        phrases.extend(typed)
+        proximity.extend(near)
     groups = list(dict.fromkeys(g for g in groups if g))[:MAX_GROUPS]
     suggestion = "".join(suggestion_parts) if pinyin_input else None
     return AnalysedQuery(
@@ -561,7 +608,8 @@ def analyse_query(text: str) -> AnalysedQuery:
         highlight=tuple(dict.fromkeys(h for h in highlight if h)),
         identifiers=tuple(dict.fromkeys(identifiers)),
         suggestion=suggestion,
-        boost=tuple(dict.fromkeys(boost)),
+        phrases=tuple(dict.fromkeys(phrases))[:MAX_GROUPS],
+        proximity=tuple(dict.fromkeys(p for p in proximity if p not in phrases))[:MAX_GROUPS],
     )
 
 

@@ -67,9 +67,13 @@ class AnalysedQuery:
     highlight: tuple[str, ...] = ()
     identifiers: tuple[str, ...] = ()  # normalised identifiers found in the input (exact-match boost)
     suggestion: str | None = None
-    # Optional terms that raise the rank of documents holding them: whole compounds whose parts are
-    # the required groups (地理标志 when the groups are 地理 and 标志). A backend may ignore them.
-    boost: tuple[str, ...] = ()
+    # The query's phrases, each a group of alternative terms, optional: a whole compound whose parts are
+    # the required groups (地理标志运用促进工程 when the groups are 地理标志, 运用 …) and neighbouring words
+    # typed together, joined (开放 + 许可 → 开放许可, under which documents holding the two words side by
+    # side are indexed). Documents holding every phrase rank first, and each phrase adds to the score.
+    phrases: tuple[tuple[str, ...], ...] = ()
+    # Neighbouring words of a longer sentence, joined: they only add to the score.
+    proximity: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,11 @@ Documents and queries go through ``search.analysis`` first; this module only sto
 - **Matching**: a document must hold every concept of the query (any alternative of each group). When that
   leaves fewer than a page of results, documents holding only some concepts follow, ranked lower — so a
   question phrased in many words still finds what answers it.
-- **Ranking**: BM25 on SQLite (``bm25()`` with column weights: title and identifiers count most);
-  on PostgreSQL an IDF-weighted ``ts_rank`` per concept with the same column weights; then recency.
+- **Ranking** (:data:`RANKING`): in that second pass, documents holding more of the query's concepts first,
+  each counting by its rarity; then documents holding every phrase of the query
+  (its neighbouring words side by side, indexed as one term by the pipeline); then BM25 — ``bm25()`` on
+  SQLite with column weights (title and identifiers count most), the same BM25 computed in SQL on
+  PostgreSQL — in which the phrase terms count too; then recency.
 - **Safety**: the full-text expression is built from analysed terms only (letters and digits), each
   quoted, and passed as a parameter; access keys and facet filters are ``EXISTS`` clauses inside the
   same statement, so totals and facet counts never include what the caller may not see.
@@ -33,10 +36,14 @@ from search.models import IndexAccess, IndexEntry, IndexFacet
 BODY_CHARS = 2000  # kept for snippets; the whole body is in the terms
 BATCH = 500
 TITLE_WEIGHT, BODY_WEIGHT, EXTRA_WEIGHT, IDENT_WEIGHT = 6.0, 1.0, 3.0, 20.0
-BOOST_WEIGHT = 0.5  # how much a whole compound counts beside its parts (PostgreSQL)
+BOOST_WEIGHT = 0.5  # how much a phrase term counts in BM25 beside the words (PostgreSQL)
 #: SQLite counts facets from the matching entries up to this many matches, and from the facet index
 #: beyond (measured at a million documents: the crossover lies between 20,000 and 50,000 matches).
 FACETS_FROM_MATCHES_UP_TO = 20_000
+#: How results are ordered (columns of the page query): documents holding more of the query's concepts, the
+#: rarer counting more (only when some hold not all); then documents holding every phrase of the query
+#: (开放许可 side by side, not 开放 here and 许可 there); then BM25.
+RANKING = "coordination DESC, phrases DESC, score DESC"
 
 
 def _batches(iterable: Iterable, size: int = BATCH):
@@ -49,8 +56,23 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _fts_any(alternatives: tuple[str, ...]) -> str:
+    """An FTS5 expression matching any of the alternatives."""
+    return " OR ".join(_fts_phrase(t) for t in alternatives)
+
+
+def _ts_any(alternatives: tuple[str, ...]) -> str:
+    """A tsquery matching any of the alternatives."""
+    return " | ".join(_ts_lexeme(t) for t in alternatives)
+
+
 def _ts_lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _idf(total: int, df: int) -> float:
+    """BM25's inverse document frequency, rounded so that near-equal concepts tie and BM25 decides."""
+    return round(math.log(1 + (total - df + 0.5) / (df + 0.5)), 1)
 
 
 class DatabaseBackend(SearchBackend):
@@ -286,16 +308,22 @@ class _Engine:
 
 
 class _SQLite(_Engine):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.groups = [_fts_any(group) for group in self.analysed.groups]
+        self.phrases = [_fts_any(phrase) for phrase in self.analysed.phrases]
+        self.scored = [*self.phrases, *(_fts_any(near) for near in self.analysed.proximity)]
+
     def expression(self, strict: bool) -> str:
-        groups = ["(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in self.analysed.groups]
-        boost = [_fts_phrase(t) for t in self.analysed.boost]
+        groups = [f"({group})" for group in self.groups]
+        scored = [f"({phrase})" for phrase in self.scored]
         if strict:
             required = " AND ".join(groups)
-            if boost:
+            if scored:
                 # Scored but not required: bm25() sums over every phrase of the expression.
-                return f"{required} AND ({groups[0][1:-1]} OR {' OR '.join(boost)})"
+                return f"{required} AND ({self.groups[0]} OR {' OR '.join(scored)})"
             return required
-        return " OR ".join([*groups, *boost])
+        return " OR ".join([*groups, *scored])
 
     def _matching(self, strict: bool) -> tuple[str, list]:
         return (
@@ -313,38 +341,43 @@ class _SQLite(_Engine):
 
     def page(self, strict: bool, offset: int, limit: int) -> list[tuple[int, float]]:
         weights = f"{TITLE_WEIGHT}, {BODY_WEIGHT}, {EXTRA_WEIGHT}, {IDENT_WEIGHT}"
-        coordination, coordination_params = "0", []
+        holds = "(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
+        coordination, params = "0", []
         if not strict:
-            # How many of the query's concepts a document holds comes first, then BM25.
-            groups = [" OR ".join(_fts_phrase(t) for t in group) for group in self.analysed.groups]
-            # Each concept counts by its rarity (BM25's IDF), so a document holding the rare concept of a
-            # question ranks above one holding only its common words.
-            holds = "%s * (search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
-            coordination = " + ".join([holds] * len(groups))
-            pairs = zip(self.group_idf(groups), groups, strict=True)
-            coordination_params = [value for pair in pairs for value in pair]
+            # How many of the query's concepts a document holds comes first. Each concept counts by its
+            # rarity (BM25's IDF), so a document holding the rare concept of a question ranks above one
+            # holding only its common words.
+            coordination = " + ".join([f"%s * {holds}"] * len(self.groups))
+            params = [
+                value for pair in zip(self.idf(self.groups), self.groups, strict=True) for value in pair
+            ]
+        phrases = "0"
+        if self.phrases:
+            phrases = holds
+            params.append(" AND ".join(f"({phrase})" for phrase in self.phrases))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT e.id, -bm25(search_fts, {weights}) AS score, {coordination} AS coordination "
+                f"SELECT e.id, -bm25(search_fts, {weights}) AS score, {coordination} AS coordination, "
+                f"{phrases} AS phrases "
                 "FROM search_fts JOIN search_indexentry e ON e.id = search_fts.rowid "
-                f"WHERE search_fts MATCH %s AND {self.filters_sql} "
-                "ORDER BY coordination DESC, score DESC, e.date DESC, e.id LIMIT %s OFFSET %s",
-                [*coordination_params, self.expression(strict), *self.filter_params, limit, offset],
+                f"WHERE search_fts MATCH %s AND {self.filters_sql} ORDER BY {RANKING}, e.date DESC, e.id "
+                "LIMIT %s OFFSET %s",
+                [*params, self.expression(strict), *self.filter_params, limit, offset],
             )
             return [(row[0], row[1]) for row in cursor.fetchall()]
 
-    def group_idf(self, groups: list[str]) -> list[float]:
+    def idf(self, expressions: list[str]) -> list[float]:
+        """Each full-text expression's inverse document frequency."""
         with connection.cursor() as cursor:
             # One FTS row per entry; counting the FTS5 table itself reads every row's content (0.9 s at 500k
             # documents), the entry table's b-tree a few milliseconds.
             cursor.execute("SELECT COUNT(*) FROM search_indexentry")
             total = cursor.fetchone()[0]
-            idf = []
-            for expression in groups:
+            frequencies = {}
+            for expression in dict.fromkeys(expressions):
                 cursor.execute("SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s", [expression])
-                df = cursor.fetchone()[0]
-                idf.append(round(math.log(1 + (total - df + 0.5) / (df + 0.5)), 1))
-        return idf
+                frequencies[expression] = cursor.fetchone()[0]
+        return [_idf(total, frequencies[expression]) for expression in expressions]
 
     def facets(self, strict: bool) -> dict[str, list[tuple[str, int]]]:
         sql, params = self._matching(strict)
@@ -358,8 +391,8 @@ class _Postgres(_Engine):
 
     def __init__(self, *args):
         super().__init__(*args)
-        self.group_queries = [" | ".join(_ts_lexeme(t) for t in group) for group in self.analysed.groups]
-        self.boost_queries = [_ts_lexeme(t) for t in self.analysed.boost]
+        self.group_queries = [_ts_any(group) for group in self.analysed.groups]
+        self.phrase_queries = [_ts_any(phrase) for phrase in self.analysed.phrases]
         self._idf: list[float] | None = None
 
     def tsquery(self, strict: bool) -> str:
@@ -382,7 +415,8 @@ class _Postgres(_Engine):
         """Each query term with its BM25 inverse document frequency, and the mean document length,
         in one statement."""
         if self._idf is None:
-            terms = list(dict.fromkeys([*(t for g in self.analysed.groups for t in g), *self.analysed.boost]))
+            scored = (*self.analysed.groups, *self.analysed.phrases, *self.analysed.proximity)
+            terms = list(dict.fromkeys(term for group in scored for term in group))
             counts = ", ".join("COUNT(*) FILTER (WHERE vector @@ %s::tsquery)" for _ in terms)
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -396,12 +430,15 @@ class _Postgres(_Engine):
             self._idf = (terms, idf, float(average) or 1.0)
         return self._idf
 
-    def group_idf(self) -> list[float]:
-        counts = ", ".join("COUNT(*) FILTER (WHERE vector @@ %s::tsquery)" for _ in self.group_queries)
+    def idf(self, queries: list[str]) -> list[float]:
+        """Each tsquery's inverse document frequency, in one statement."""
+        distinct = list(dict.fromkeys(queries))
+        counts = ", ".join("COUNT(*) FILTER (WHERE vector @@ %s::tsquery)" for _ in distinct)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*), {counts} FROM search_indexentry", self.group_queries)
+            cursor.execute(f"SELECT COUNT(*), {counts} FROM search_indexentry", distinct)
             total, *frequencies = cursor.fetchone()
-        return [round(math.log(1 + (total - df + 0.5) / (df + 0.5)), 1) for df in frequencies]
+        found = dict(zip(distinct, frequencies, strict=True))
+        return [_idf(total, found[query]) for query in queries]
 
     @property
     def _required(self) -> set[str]:
@@ -424,19 +461,24 @@ class _Postgres(_Engine):
         if self.analysed.identifiers:
             ident = " + CASE WHEN e.vector @@ %s::tsquery THEN 1000 ELSE 0 END"
             params.append(" | ".join(f"{_ts_lexeme(t)}:D" for t in self.analysed.identifiers))
-        whole = "0"
+        coordination = "0"
+        holds = "(e.vector @@ %s::tsquery)::int"
         if not strict:
-            # How many of the query's concepts a document holds comes first, then the score.
-            # Each concept counts by its rarity, as on SQLite.
-            whole = " + ".join(["%s * (e.vector @@ %s::tsquery)::int"] * len(self.group_queries))
-            group_idf = self.group_idf()
-            params.extend(v for pair in zip(group_idf, self.group_queries, strict=True) for v in pair)
+            # How many of the query's concepts a document holds comes first, each counting by its rarity,
+            # as on SQLite.
+            coordination = " + ".join([f"%s * {holds}"] * len(self.group_queries))
+            idf = self.idf(self.group_queries)
+            params.extend(value for pair in zip(idf, self.group_queries, strict=True) for value in pair)
+        phrases = "0"
+        if self.phrase_queries:
+            phrases = holds
+            params.append(" & ".join(f"({phrase})" for phrase in self.phrase_queries))
         sql, match_params = self._matching(strict)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT e.id, ({score}{ident}) AS score, {whole} AS whole FROM search_indexentry e "
-                f"WHERE e.id IN ({sql}) ORDER BY whole DESC, score DESC, e.date DESC NULLS LAST, e.id "
-                "LIMIT %s OFFSET %s",
+                f"SELECT e.id, ({score}{ident}) AS score, {coordination} AS coordination, "
+                f"{phrases} AS phrases FROM search_indexentry e WHERE e.id IN ({sql}) "
+                f"ORDER BY {RANKING}, e.date DESC NULLS LAST, e.id LIMIT %s OFFSET %s",
                 [*params, *match_params, limit, offset],
             )
             return [(row[0], row[1]) for row in cursor.fetchall()]

@@ -76,6 +76,9 @@ SEARCH_FIELDS = ("title_terms^3", "body_terms", "extra_terms")
 IDENTIFIER_BOOST = 20.0
 #: In a relaxed search, holding every concept outranks any relevance score of a partial match.
 WHOLE_MATCH_BOOST = 1000.0
+#: Holding every phrase of the query (开放许可 side by side) outranks BM25 differences, as on the database
+#: backend, where it is a sort key of its own.
+PHRASE_BOOST = 50.0
 #: The facets every document carries as named fields; others (declared by later searchable types)
 #: are mapped as keywords by the ``facets.*`` dynamic template.
 KNOWN_FACETS = ("alliance", "city", "ip_type", "list_kind", "agency_type", "credit_grade", "year")
@@ -243,11 +246,11 @@ def search_body(query: SearchQuery, analysed: AnalysedQuery, *, strict: bool = T
     """The body of ``POST /<index>/_search`` for a query the pipeline has analysed.
 
     ``filter`` holds the access keys and facet filters, so that totals and facet counts never include a
-    document the asker may not see; ``must`` holds one clause per concept; ``should`` adds the pipeline's
-    boost terms and an exact-match boost for identifiers found in the input; ties are broken by the most
-    recent date. ``strict=False`` is the second chance the backend takes when too few documents hold every
-    concept (as the database backend does): any concept matches, and documents holding all of them still
-    come first.
+    document the asker may not see; ``must`` holds one clause per concept; ``should`` adds the query's
+    phrases (a constant step for holding all of them, and each one's BM25) and an exact-match boost for
+    identifiers found in the input; ties are broken by the most recent date. ``strict=False`` is the second
+    chance the backend takes when too few documents hold every concept (as the database backend does): any
+    concept matches, and documents holding all of them still come first.
     """
     search = Search()
     groups = [g for g in analysed.groups if g][:MAX_GROUPS]
@@ -261,11 +264,12 @@ def search_body(query: SearchQuery, analysed: AnalysedQuery, *, strict: bool = T
         should.append(Q("constant_score", filter=Q("bool", must=clauses), boost=WHOLE_MATCH_BOOST))
     if not must and should:  # only an identifier was typed: it alone decides
         must, should = should, []
-    # whole compounds whose parts are the required groups (地理标志 for 地理 + 标志) rank higher
-    should += [
-        Q("multi_match", query=term, fields=list(SEARCH_FIELDS), type="best_fields", operator="and")
-        for term in analysed.boost[:MAX_GROUPS]
-    ]
+    phrases = [_group_clause(phrase) for phrase in analysed.phrases[:MAX_GROUPS]]
+    if phrases:
+        # documents holding every phrase (开放许可 side by side) first, then each phrase adds its BM25
+        whole = phrases[0] if len(phrases) == 1 else Q("bool", must=phrases)
+        should.append(Q("constant_score", filter=whole, boost=PHRASE_BOOST))
+    should += [*phrases, *(_group_clause(near) for near in analysed.proximity[:MAX_GROUPS])]
     search = search.query(Q("bool", filter=_filters(query), must=must, should=should))
     for name in dict.fromkeys(query.facets):
         field = facet_field(name)

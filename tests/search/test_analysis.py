@@ -170,3 +170,26 @@ def test_a_space_inside_a_chinese_word_does_not_cut_it():
     assert {"知识产权", "质押", "非正常专利申请"} <= terms
     # but a space typed in a query still separates concepts
     assert analysis.analyse_query("跨区域 协作").groups == (("跨区域",), ("协作",))
+
+
+# --- phrases ------------------------------------------------------------------------------------------------
+
+
+def test_neighbouring_words_are_indexed_as_one_term():
+    terms = analysis.analyse_document(doc(body="推进专利开放许可制度")).body_terms
+    assert "开放许可" in terms
+    # punctuation ends a phrase; a function word between two words does not
+    assert "许可试点" not in analysis.analyse_document(doc(body="开放许可。试点")).body_terms
+    assert "地理标志保护" in analysis.analyse_document(doc(body="地理标志的保护")).body_terms
+
+
+def test_words_typed_together_are_a_phrase_and_a_space_separates_concepts():
+    assert analysis.analyse_query("开放许可").phrases == (("开放许可",),)
+    assert ("数字著作权",) in analysis.analyse_query("数字版权 保护").phrases  # 数字 + 版权 → 著作权
+    # words typed apart are no phrase, unless the dictionary knows them as one word
+    assert analysis.analyse_query("电商平台 侵权").phrases == ()
+    assert analysis.analyse_query("地标 产品").phrases == (("地理标志产品",),)
+    # a sentence's neighbouring words only add to the score
+    question = analysis.analyse_query("成渝地区知识产权保护合作")
+    assert ("知识产权保护合作",) in question.proximity
+    assert ("知识产权保护合作",) not in question.phrases

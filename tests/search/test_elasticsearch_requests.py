@@ -122,18 +122,37 @@ def test_chinese_query_with_an_abbreviation_searches_the_canonical_concept():
     assert "成渝" in searched
     assert "地理标志" in searched | ranked
     assert not {"川渝", "地标"} & (searched | ranked)
-    assert set(analysed.boost) <= ranked
+    assert {term for phrase in analysed.phrases for term in phrase} <= ranked
     for _, key, value in walk(query):
         if key == "fields":
             assert value == ["title_terms^3", "body_terms", "extra_terms"]
 
 
-def test_boost_terms_raise_the_rank_without_being_required():
-    analysed = AnalysedQuery(text="地理标志", groups=(("地理",), ("标志",)), boost=("地理标志",))
+def test_phrases_rank_documents_holding_them_first_without_being_required():
+    analysed = AnalysedQuery(text="开放许可", groups=(("开放",), ("许可",)), phrases=(("开放许可",),))
     query = es.search_body(SearchQuery(text=analysed.text), analysed)["query"]["bool"]
-    assert [c["multi_match"]["query"] for c in query["must"]] == ["地理", "标志"]
-    assert [c["multi_match"]["query"] for c in query["should"]] == ["地理标志"]
+    assert [c["multi_match"]["query"] for c in query["must"]] == ["开放", "许可"]
+    whole = next(c["constant_score"] for c in query["should"] if "constant_score" in c)
+    assert whole["filter"]["multi_match"]["query"] == "开放许可"
+    assert whole["boost"] == es.PHRASE_BOOST  # holding the phrase outranks any BM25 difference
+    scored = [c["multi_match"]["query"] for c in query["should"] if "multi_match" in c]
+    assert scored == ["开放许可"]  # and it adds its own BM25
     assert "minimum_should_match" not in query  # with ``must`` present, ``should`` only adds score
+
+
+def test_a_document_must_hold_every_phrase_for_the_phrase_step_and_proximity_only_scores():
+    analysed = AnalysedQuery(
+        text="知识产权质押融资风险补偿",
+        groups=(("知识产权",), ("质押融资",), ("风险补偿",)),
+        phrases=(("知识产权质押融资",), ("质押融资风险补偿",)),
+        proximity=(("风险补偿机制",),),
+    )
+    query = es.search_body(SearchQuery(text=analysed.text), analysed)["query"]["bool"]
+    (whole,) = [c["constant_score"] for c in query["should"] if "constant_score" in c]
+    held = [c["multi_match"]["query"] for c in whole["filter"]["bool"]["must"]]
+    assert held == ["知识产权质押融资", "质押融资风险补偿"]
+    scored = [c["multi_match"]["query"] for c in query["should"] if "multi_match" in c]
+    assert scored == ["知识产权质押融资", "质押融资风险补偿", "风险补偿机制"]
 
 
 def test_access_keys_and_facet_filters_are_filters_not_scored_clauses():

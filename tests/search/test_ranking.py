@@ -34,6 +34,21 @@ def test_an_abbreviation_finds_documents_that_spell_it_out_and_the_other_way_rou
     assert keys(search_backend, "快维") == ["centre"]
 
 
+def test_a_phrase_held_side_by_side_outranks_its_words_held_apart(search_backend):
+    search_backend.index(
+        [
+            # dense in 许可, with 开放 elsewhere: BM25 alone prefers this short document
+            document("apart", "专利许可", "专利许可，交叉许可，许可费率与许可期限，企业对外开放合作。"),
+            document(
+                "phrase",
+                "中小企业专利服务",
+                "推进专利开放许可制度试点，降低中小企业获取专利的成本，完善服务体系，加强宣传培训。",
+            ),
+        ]
+    )
+    assert keys(search_backend, "开放许可") == ["phrase", "apart"]
+
+
 def test_a_literal_string_is_found_however_the_segmenter_cut_it(search_backend):
     search_backend.index(
         [
