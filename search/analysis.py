@@ -556,6 +556,7 @@ def analyse_query(text: str) -> AnalysedQuery:
     folded = fold(raw)[:MAX_QUERY_CHARS]
     identifiers, rest = extract_identifiers(folded)
     groups: list[tuple[str, ...]] = [(identifier,) for identifier in dict.fromkeys(identifiers)]
+    concepts: list[tuple[tuple[str, ...], ...]] = [(group,) for group in groups]
     highlight: list[str] = list(identifiers)
     suggestion_parts: list[str] = []
     phrases: list[tuple[str, ...]] = []
@@ -570,6 +571,7 @@ def analyse_query(text: str) -> AnalysedQuery:
         readings = [w for w in pinyin_words(whole) if w in domain_words() or w in synonym_table()[1]]
         if readings:
             groups.append(tuple(dict.fromkeys((whole, *readings))))
+            concepts.append((groups[-1],))
             highlight.extend(f for w in readings for f in surface_forms(w))
             suggestion_parts.append(readings[0])
             pinyin_input = True
@@ -585,6 +587,7 @@ def analyse_query(text: str) -> AnalysedQuery:
             else:
                 suggestion_parts.append(chunk)
             groups.append(group)
+            concepts.append((group,))
             highlight.append(chunk)
             continue
         pieces = [segment(piece, search_mode=False) for piece in chunk.split()]
@@ -593,6 +596,7 @@ def analyse_query(text: str) -> AnalysedQuery:
             # under whatever its context, and documents holding it whole rank first.
             parts = [canonical(part) for part in fine_parts(term)]
             groups.extend((part,) for part in parts)
+            concepts.append(tuple((part,) for part in dict.fromkeys(parts)))
             if len(parts) > 1:
                 phrases.append(tuple(dict.fromkeys((term, *spelt_out(term)))))
             suggestion_parts.append(term)
@@ -601,6 +605,8 @@ def analyse_query(text: str) -> AnalysedQuery:
         phrases.extend(typed)
         proximity.extend(near)
     groups = list(dict.fromkeys(g for g in groups if g))[:MAX_GROUPS]
+    # a concept whose groups were cut off by MAX_GROUPS is not searched for
+    concepts = [c for c in dict.fromkeys(concepts) if c and all(g in groups for g in c)]
     suggestion = "".join(suggestion_parts) if pinyin_input else None
     return AnalysedQuery(
         text=raw,
@@ -610,6 +616,7 @@ def analyse_query(text: str) -> AnalysedQuery:
         suggestion=suggestion,
         phrases=tuple(dict.fromkeys(phrases))[:MAX_GROUPS],
         proximity=tuple(dict.fromkeys(p for p in proximity if p not in phrases))[:MAX_GROUPS],
+        concepts=tuple(concepts),
     )
 
 

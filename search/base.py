@@ -74,6 +74,14 @@ class AnalysedQuery:
     phrases: tuple[tuple[str, ...], ...] = ()
     # Neighbouring words of a longer sentence, joined: they only add to the score.
     proximity: tuple[tuple[str, ...], ...] = ()
+    # The query's concepts for ranking documents that hold only some of them: each a tuple of groups that
+    # together make one word the user typed (地理标志产品 → its groups 地理标志 and 产品). Empty: each
+    # group is a concept of its own.
+    concepts: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    def concept_groups(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """``concepts``, or every group as a concept of its own when the analysis gave none."""
+        return self.concepts or tuple((group,) for group in self.groups)
 
 
 @dataclass(frozen=True)

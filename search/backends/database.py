@@ -11,8 +11,8 @@ Documents and queries go through ``search.analysis`` first; this module only sto
 - **Matching**: a document must hold every concept of the query (any alternative of each group). When that
   leaves fewer than a page of results, documents holding only some concepts follow, ranked lower — so a
   question phrased in many words still finds what answers it.
-- **Ranking** (:data:`RANKING`): in that second pass, documents holding more of the query's concepts first,
-  each counting by its rarity; then documents holding every phrase of the query
+- **Ranking** (:data:`RANKING`): in that second pass, documents holding more of the query's telling
+  concepts first, then those holding its rarer words; then documents holding every phrase of the query
   (its neighbouring words side by side, indexed as one term by the pipeline); then BM25 — ``bm25()`` on
   SQLite with column weights (title and identifiers count most), the same BM25 computed in SQL on
   PostgreSQL — in which the phrase terms count too; then recency.
@@ -40,10 +40,14 @@ BOOST_WEIGHT = 0.5  # how much a phrase term counts in BM25 beside the words (Po
 #: SQLite counts facets from the matching entries up to this many matches, and from the facet index
 #: beyond (measured at a million documents: the crossover lies between 20,000 and 50,000 matches).
 FACETS_FROM_MATCHES_UP_TO = 20_000
-#: How results are ordered (columns of the page query): documents holding more of the query's concepts, the
-#: rarer counting more (only when some hold not all); then documents holding every phrase of the query
-#: (开放许可 side by side, not 开放 here and 许可 there); then BM25.
-RANKING = "coordination DESC, phrases DESC, score DESC"
+#: When documents holding every concept are too few, documents holding more of the query's concepts come
+#: first. A concept held by more than about a third of the documents (BM25 IDF below this) tells little about
+#: what answers the question (知识产权, 服务 in 哪些机构提供知识产权仲裁服务) and is not counted.
+TELLING_IDF = 1.0
+#: How results are ordered (columns of the page query): documents holding more of the query's telling
+#: concepts, then rarer ones (only when some hold not all, see :func:`_coordination`); then documents holding
+#: every phrase of the query (开放许可 side by side, not 开放 here and 许可 there); then BM25.
+RANKING = "held DESC, coordination DESC, phrases DESC, score DESC"
 
 
 def _batches(iterable: Iterable, size: int = BATCH):
@@ -73,6 +77,24 @@ def _ts_lexeme(term: str) -> str:
 def _idf(total: int, df: int) -> float:
     """BM25's inverse document frequency, rounded so that near-equal concepts tie and BM25 decides."""
     return round(math.log(1 + (total - df + 0.5) / (df + 0.5)), 1)
+
+
+def _coordination(
+    holds: str, concepts: list[str], concept_idf: list[float], groups: list[str], group_idf: list[float]
+) -> tuple[str, str, list]:
+    """SQL for how many of the query's concepts a document holds, and the summed rarity of the groups it
+    holds, with their parameters.
+
+    ``holds`` is a fragment with one ``%s`` for a full-text expression, worth 1 when the document holds it.
+    Only telling concepts are counted (:data:`TELLING_IDF`). Among documents holding as many, each group
+    adds its IDF: the rare concept of a question counts for more than its common words, and a document
+    holding more of a long compound's parts ranks higher.
+    """
+    telling = [concept for concept, idf in zip(concepts, concept_idf, strict=True) if idf >= TELLING_IDF]
+    held = " + ".join([holds] * len(telling)) or "0"
+    coordination = " + ".join([f"%s * {holds}"] * len(groups)) or "0"
+    params = [*telling, *(value for pair in zip(group_idf, groups, strict=True) for value in pair)]
+    return held, coordination, params
 
 
 class DatabaseBackend(SearchBackend):
@@ -313,6 +335,12 @@ class _SQLite(_Engine):
         self.groups = [_fts_any(group) for group in self.analysed.groups]
         self.phrases = [_fts_any(phrase) for phrase in self.analysed.phrases]
         self.scored = [*self.phrases, *(_fts_any(near) for near in self.analysed.proximity)]
+        self.concepts = [
+            " AND ".join(f"({_fts_any(group)})" for group in concept)
+            if len(concept) > 1
+            else _fts_any(concept[0])
+            for concept in self.analysed.concept_groups()
+        ]
 
     def expression(self, strict: bool) -> str:
         groups = [f"({group})" for group in self.groups]
@@ -342,23 +370,21 @@ class _SQLite(_Engine):
     def page(self, strict: bool, offset: int, limit: int) -> list[tuple[int, float]]:
         weights = f"{TITLE_WEIGHT}, {BODY_WEIGHT}, {EXTRA_WEIGHT}, {IDENT_WEIGHT}"
         holds = "(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
-        coordination, params = "0", []
+        held, coordination, params = "0", "0", []
         if not strict:
-            # How many of the query's concepts a document holds comes first. Each concept counts by its
-            # rarity (BM25's IDF), so a document holding the rare concept of a question ranks above one
-            # holding only its common words.
-            coordination = " + ".join([f"%s * {holds}"] * len(self.groups))
-            params = [
-                value for pair in zip(self.idf(self.groups), self.groups, strict=True) for value in pair
-            ]
+            idf = self.idf([*self.concepts, *self.groups])
+            concept_idf, group_idf = idf[: len(self.concepts)], idf[len(self.concepts) :]
+            held, coordination, params = _coordination(
+                holds, self.concepts, concept_idf, self.groups, group_idf
+            )
         phrases = "0"
         if self.phrases:
             phrases = holds
             params.append(" AND ".join(f"({phrase})" for phrase in self.phrases))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT e.id, -bm25(search_fts, {weights}) AS score, {coordination} AS coordination, "
-                f"{phrases} AS phrases "
+                f"SELECT e.id, -bm25(search_fts, {weights}) AS score, {held} AS held, "
+                f"{coordination} AS coordination, {phrases} AS phrases "
                 "FROM search_fts JOIN search_indexentry e ON e.id = search_fts.rowid "
                 f"WHERE search_fts MATCH %s AND {self.filters_sql} ORDER BY {RANKING}, e.date DESC, e.id "
                 "LIMIT %s OFFSET %s",
@@ -374,7 +400,7 @@ class _SQLite(_Engine):
             cursor.execute("SELECT COUNT(*) FROM search_indexentry")
             total = cursor.fetchone()[0]
             frequencies = {}
-            for expression in dict.fromkeys(expressions):
+            for expression in dict.fromkeys(expressions):  # a concept of one group is that group
                 cursor.execute("SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s", [expression])
                 frequencies[expression] = cursor.fetchone()[0]
         return [_idf(total, frequencies[expression]) for expression in expressions]
@@ -393,6 +419,12 @@ class _Postgres(_Engine):
         super().__init__(*args)
         self.group_queries = [_ts_any(group) for group in self.analysed.groups]
         self.phrase_queries = [_ts_any(phrase) for phrase in self.analysed.phrases]
+        self.concept_queries = [
+            " & ".join(f"({_ts_any(group)})" for group in concept)
+            if len(concept) > 1
+            else _ts_any(concept[0])
+            for concept in self.analysed.concept_groups()
+        ]
         self._idf: list[float] | None = None
 
     def tsquery(self, strict: bool) -> str:
@@ -432,7 +464,7 @@ class _Postgres(_Engine):
 
     def idf(self, queries: list[str]) -> list[float]:
         """Each tsquery's inverse document frequency, in one statement."""
-        distinct = list(dict.fromkeys(queries))
+        distinct = list(dict.fromkeys(queries))  # a concept of one group is that group
         counts = ", ".join("COUNT(*) FILTER (WHERE vector @@ %s::tsquery)" for _ in distinct)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*), {counts} FROM search_indexentry", distinct)
@@ -461,14 +493,15 @@ class _Postgres(_Engine):
         if self.analysed.identifiers:
             ident = " + CASE WHEN e.vector @@ %s::tsquery THEN 1000 ELSE 0 END"
             params.append(" | ".join(f"{_ts_lexeme(t)}:D" for t in self.analysed.identifiers))
-        coordination = "0"
+        held, coordination = "0", "0"
         holds = "(e.vector @@ %s::tsquery)::int"
         if not strict:
-            # How many of the query's concepts a document holds comes first, each counting by its rarity,
-            # as on SQLite.
-            coordination = " + ".join([f"%s * {holds}"] * len(self.group_queries))
-            idf = self.idf(self.group_queries)
-            params.extend(value for pair in zip(idf, self.group_queries, strict=True) for value in pair)
+            idf = self.idf([*self.concept_queries, *self.group_queries])
+            concept_idf, group_idf = idf[: len(self.concept_queries)], idf[len(self.concept_queries) :]
+            held, coordination, more = _coordination(
+                holds, self.concept_queries, concept_idf, self.group_queries, group_idf
+            )
+            params.extend(more)
         phrases = "0"
         if self.phrase_queries:
             phrases = holds
@@ -476,7 +509,7 @@ class _Postgres(_Engine):
         sql, match_params = self._matching(strict)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT e.id, ({score}{ident}) AS score, {coordination} AS coordination, "
+                f"SELECT e.id, ({score}{ident}) AS score, {held} AS held, {coordination} AS coordination, "
                 f"{phrases} AS phrases FROM search_indexentry e WHERE e.id IN ({sql}) "
                 f"ORDER BY {RANKING}, e.date DESC NULLS LAST, e.id LIMIT %s OFFSET %s",
                 [*params, *match_params, limit, offset],

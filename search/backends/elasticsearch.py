@@ -22,6 +22,7 @@ are just text.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -74,11 +75,14 @@ SNIPPET_CHARS = 160
 #: Field weights: a word in the title counts three times a word in the body (DESIGN §5).
 SEARCH_FIELDS = ("title_terms^3", "body_terms", "extra_terms")
 IDENTIFIER_BOOST = 20.0
-#: In a relaxed search, holding every concept outranks any relevance score of a partial match.
-WHOLE_MATCH_BOOST = 1000.0
-#: Holding every phrase of the query (开放许可 side by side) outranks BM25 differences, as on the database
-#: backend, where it is a sort key of its own.
-PHRASE_BOOST = 50.0
+#: The database backend orders by how many telling concepts a document holds, then by the rarity of the
+#: groups it holds, then by whether it holds every phrase, then by BM25 (``search.backends.database``).
+#: Here each of these is a constant score added to BM25, a step of each worth more than the rest below it.
+CONCEPT_BOOST = 100_000.0  # per telling concept held (relaxed search)
+RARITY_BOOST = 1_000.0  # times each held group's IDF, rounded to 0.1 (relaxed search)
+PHRASE_BOOST = 50.0  # for holding every phrase of the query
+#: As on the database backend, a concept held by more than about a third of the documents is not counted.
+TELLING_IDF = 1.0
 #: The facets every document carries as named fields; others (declared by later searchable types)
 #: are mapped as keywords by the ``facets.*`` dynamic template.
 KNOWN_FACETS = ("alliance", "city", "ip_type", "list_kind", "agency_type", "credit_grade", "year")
@@ -242,18 +246,57 @@ def page_window(query: SearchQuery) -> tuple[int, int]:
     return start, size
 
 
-def search_body(query: SearchQuery, analysed: AnalysedQuery, *, strict: bool = True) -> dict[str, Any]:
+def _concept_clause(concept: tuple[tuple[str, ...], ...]) -> Q:
+    """A document holds a concept when it holds every group of it (a compound's parts)."""
+    clauses = [_group_clause(group) for group in concept]
+    return clauses[0] if len(clauses) == 1 else Q("bool", must=clauses)
+
+
+def statistics_body(analysed: AnalysedQuery) -> list[dict[str, Any]]:
+    """The ``_msearch`` body that counts the documents holding each concept and each group of a query (and
+    all documents), for :func:`inverse_frequencies`. Counts are over the whole index, as on the database
+    backend: they only order results, never show."""
+    lines: list[dict[str, Any]] = []
+    queries = [
+        Q("match_all"),
+        *(_concept_clause(c) for c in analysed.concept_groups()[:MAX_GROUPS]),
+        *(_group_clause(g) for g in analysed.groups[:MAX_GROUPS]),
+    ]
+    for clause in queries:
+        lines.extend([{}, {"size": 0, "track_total_hits": True, "query": clause.to_dict()}])
+    return lines
+
+
+def inverse_frequencies(totals: list[int], analysed: AnalysedQuery) -> tuple[list[float], list[float]]:
+    """``(concept IDFs, group IDFs)`` from the counts :func:`statistics_body` asked for (BM25's IDF, rounded
+    to 0.1 as the database backend does)."""
+    total, *counts = totals
+    idf = [round(math.log(1 + (total - df + 0.5) / (df + 0.5)), 1) for df in counts]
+    concepts = len(analysed.concept_groups()[:MAX_GROUPS])
+    return idf[:concepts], idf[concepts:]
+
+
+def search_body(
+    query: SearchQuery,
+    analysed: AnalysedQuery,
+    *,
+    strict: bool = True,
+    idf: tuple[list[float], list[float]] | None = None,
+) -> dict[str, Any]:
     """The body of ``POST /<index>/_search`` for a query the pipeline has analysed.
 
     ``filter`` holds the access keys and facet filters, so that totals and facet counts never include a
     document the asker may not see; ``must`` holds one clause per concept; ``should`` adds the query's
-    phrases (a constant step for holding all of them, and each one's BM25) and an exact-match boost for
+    phrases (a constant step for holding all of them, and each one's BM25), an exact-match boost for
     identifiers found in the input; ties are broken by the most recent date. ``strict=False`` is the second
     chance the backend takes when too few documents hold every concept (as the database backend does): any
-    concept matches, and documents holding all of them still come first.
+    concept matches, and documents holding more of the telling concepts come first, then those holding the
+    rarer groups — ``idf`` gives each concept's and group's IDF (:func:`inverse_frequencies`); without it
+    every concept counts and every group weighs the same.
     """
     search = Search()
     groups = [g for g in analysed.groups if g][:MAX_GROUPS]
+    concepts = list(analysed.concept_groups()[:MAX_GROUPS])
     identifiers = sorted(set(analysed.identifiers))
     clauses = [_group_clause(group) for group in groups]
     should = [Q("terms", identifiers=identifiers, boost=IDENTIFIER_BOOST)] if identifiers else []
@@ -261,7 +304,17 @@ def search_body(query: SearchQuery, analysed: AnalysedQuery, *, strict: bool = T
         must = clauses
     else:
         must = [Q("bool", should=clauses, minimum_should_match=1)]
-        should.append(Q("constant_score", filter=Q("bool", must=clauses), boost=WHOLE_MATCH_BOOST))
+        concept_idf, group_idf = idf or ([TELLING_IDF] * len(concepts), [1.0] * len(groups))
+        should += [
+            Q("constant_score", filter=_concept_clause(concept), boost=CONCEPT_BOOST)
+            for concept, weight in zip(concepts, concept_idf, strict=True)
+            if weight >= TELLING_IDF
+        ]
+        should += [
+            Q("constant_score", filter=clause, boost=RARITY_BOOST * weight)
+            for clause, weight in zip(clauses, group_idf, strict=True)
+            if weight > 0
+        ]
     if not must and should:  # only an identifier was typed: it alone decides
         must, should = should, []
     phrases = [_group_clause(phrase) for phrase in analysed.phrases[:MAX_GROUPS]]
@@ -432,7 +485,10 @@ class ElasticsearchBackend(SearchBackend):
         try:
             response = self.client.search(index=self.index_name, body=search_body(query, analysed))
             if response["hits"]["total"]["value"] < query.per_page and len(analysed.groups) > 1:
-                relaxed = search_body(query, analysed, strict=False)
+                counts = self.client.msearch(index=self.index_name, searches=statistics_body(analysed))
+                totals = [r["hits"]["total"]["value"] for r in counts.body["responses"]]
+                idf = inverse_frequencies(totals, analysed)
+                relaxed = search_body(query, analysed, strict=False, idf=idf)
                 response = self.client.search(index=self.index_name, body=relaxed)
         except NotFoundError:  # nothing indexed yet
             return SearchResults(total=0, hits=[], facets={}, suggestion=analysed.suggestion)

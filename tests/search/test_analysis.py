@@ -193,3 +193,8 @@ def test_words_typed_together_are_a_phrase_and_a_space_separates_concepts():
     question = analysis.analyse_query("成渝地区知识产权保护合作")
     assert ("知识产权保护合作",) in question.proximity
     assert ("知识产权保护合作",) not in question.phrases
+
+
+def test_a_compound_is_one_concept_of_its_parts():
+    query = analysis.analyse_query("地理标志产品 假冒")
+    assert query.concepts == ((("地理标志",), ("产品",)), (("假冒",),))

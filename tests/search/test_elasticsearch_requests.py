@@ -181,17 +181,51 @@ def test_unknown_facet_filter_accepts_nothing_and_an_empty_one_is_no_filter():
     assert "drop table" not in json.dumps(body, ensure_ascii=False)
 
 
-def test_relaxed_query_accepts_any_concept_but_ranks_documents_holding_all_first():
+def test_relaxed_query_accepts_any_concept_but_ranks_documents_holding_more_first():
     analysed = AnalysedQuery(text="郫县豆瓣 质押融资", groups=(("郫县",), ("豆瓣",), ("质押融资",)))
     body = es.search_body(SearchQuery(text=analysed.text), analysed, strict=False)
     query = body["query"]["bool"]
     (any_concept,) = query["must"]
     assert any_concept["bool"]["minimum_should_match"] == 1
     assert len(any_concept["bool"]["should"]) == 3
-    whole = query["should"][0]["constant_score"]
-    assert len(whole["filter"]["bool"]["must"]) == 3
-    assert whole["boost"] == es.WHOLE_MATCH_BOOST
+    steps = [c["constant_score"] for c in query["should"] if "constant_score" in c]
+    assert [s["boost"] for s in steps[:3]] == [es.CONCEPT_BOOST] * 3  # one step per concept held
     assert query["filter"] == [{"terms": {"access": ["public"]}}]
+
+
+def test_relaxed_query_counts_telling_concepts_and_weighs_groups_by_rarity():
+    # 哪些机构提供知识产权仲裁服务: 知识产权 is in most documents and tells nothing; 仲裁 is rare.
+    analysed = analyse_query("知识产权仲裁")
+    assert list(analysed.concept_groups()) == [(("知识产权",),), (("仲裁",),)]
+    body = es.search_body(
+        SearchQuery(text=analysed.text), analysed, strict=False, idf=([0.3, 3.4], [0.3, 3.4])
+    )
+    steps = [c["constant_score"] for c in body["query"]["bool"]["should"] if "constant_score" in c]
+    counted = [s["filter"]["multi_match"]["query"] for s in steps if s["boost"] == es.CONCEPT_BOOST]
+    assert counted == ["仲裁"]
+    rarity = {
+        s["filter"]["multi_match"]["query"]: s["boost"]
+        for s in steps
+        if es.PHRASE_BOOST < s["boost"] < es.CONCEPT_BOOST
+    }
+    assert rarity == {"知识产权": 0.3 * es.RARITY_BOOST, "仲裁": 3.4 * es.RARITY_BOOST}
+
+
+def test_concept_and_group_frequencies_come_from_one_multi_search():
+    analysed = analyse_query("地理标志运用促进工程 侵权")
+    lines = es.statistics_body(analysed)
+    headers, bodies = lines[0::2], lines[1::2]
+    assert headers == [{}] * len(bodies)
+    assert all(b["size"] == 0 and b["track_total_hits"] is True for b in bodies)
+    assert bodies[0]["query"] == {"match_all": {}}
+    concepts = analysed.concept_groups()
+    assert len(bodies) == 1 + len(concepts) + len(analysed.groups)
+    compound = bodies[1]["query"]["bool"]["must"]  # the compound is one concept: all its parts
+    assert len(compound) == len(concepts[0]) > 1
+    totals = [100, *([10] * len(concepts)), *([50] * len(analysed.groups))]
+    concept_idf, group_idf = es.inverse_frequencies(totals, analysed)
+    assert concept_idf == [2.3] * len(concepts)
+    assert group_idf == [0.7] * len(analysed.groups)
 
 
 def test_highlight_marks_the_typed_words_in_the_original_body():
@@ -333,6 +367,47 @@ def test_delete_actions_name_each_key():
         {"_op_type": "delete", "_index": "ipp-test", "_id": "news:1"},
         {"_op_type": "delete", "_index": "ipp-test", "_id": "lead:42"},
     ]
+
+
+# --- the second pass, through a stand-in client -------------------------------------------------------------
+
+
+class Response(dict):
+    """What the client returns: a mapping with ``.body``."""
+
+    @property
+    def body(self):
+        return self
+
+
+class RecordingClient:
+    """Answers ``search`` with no hits and ``msearch`` with fixed counts, and records the requests."""
+
+    def __init__(self, counts):
+        self.counts = counts
+        self.calls = []
+
+    def search(self, index, body):
+        self.calls.append(("search", body))
+        return Response(hits={"total": {"value": 0}, "hits": []})
+
+    def msearch(self, index, searches):
+        self.calls.append(("msearch", searches))
+        return Response(responses=[{"hits": {"total": {"value": n}, "hits": []}} for n in self.counts])
+
+
+def test_the_second_pass_weighs_concepts_by_the_counts_it_asked_for():
+    text = "知识产权 仲裁"
+    analysed = analyse_query(text)
+    counts = [1000, 900, 5, 900, 5]  # all documents, each concept, each group
+    client = RecordingClient(counts)
+    es.ElasticsearchBackend(client=client, index="ipp-test").search(SearchQuery(text=text))
+    assert [name for name, _ in client.calls] == ["search", "msearch", "search"]
+    assert client.calls[1][1] == es.statistics_body(analysed)
+    idf = es.inverse_frequencies(counts, analysed)
+    assert idf == ([0.1, 5.2], [0.1, 5.2])
+    relaxed = es.search_body(SearchQuery(text=text), analysed, strict=False, idf=idf)
+    assert client.calls[2][1] == relaxed
 
 
 # --- against a real server ---------------------------------------------------------------------------------

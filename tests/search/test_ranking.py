@@ -1,4 +1,5 @@
-"""Ranking mechanisms, on every backend (``search_backend`` fixture)."""
+"""Ranking mechanisms, on every backend (``search_backend`` fixture): abbreviations, phrases, literal strings
+the segmenter cuts differently, and documents holding more of a question's concepts first."""
 
 import pytest
 
@@ -13,9 +14,6 @@ def document(key, title, body):
 
 def keys(backend, text):
     return [hit.key for hit in backend.search(SearchQuery(text=text, per_page=20)).hits]
-
-
-FILLER = [document(f"filler:{i}", f"年度工作总结{i}", "会议听取了工作汇报。") for i in range(20)]
 
 
 FILLER = [document(f"filler:{i}", f"年度工作总结{i}", "会议听取了工作汇报。") for i in range(20)]
@@ -60,3 +58,30 @@ def test_a_literal_string_is_found_however_the_segmenter_cut_it(search_backend):
     assert keys(search_backend, "跨区域 协作") == ["literal"]
     assert keys(search_backend, "跨区域") == ["literal"]
     assert keys(search_backend, "知识产权质押") == ["pdf"]
+
+
+def test_documents_holding_more_of_the_concepts_come_first_when_none_holds_all(search_backend):
+    # 仲裁 is in one document, 商标 and 专利 in nine each: no document holds all three, so the second pass
+    # ranks; the one holding two concepts comes before the one holding only the rarest.
+    trademark = [document(f"tm:{i}", f"商标公告{i}", "公告内容。") for i in range(8)]
+    patent = [document(f"pt:{i}", f"专利公告{i}", "公告内容。") for i in range(8)]
+    search_backend.index(
+        [
+            *FILLER[:12],
+            *trademark,
+            *patent,
+            document("rare", "仲裁员名册", "仲裁员名册已更新。"),
+            document("two", "商标和专利", "商标和专利一并办理。"),
+        ]
+    )
+    found = keys(search_backend, "仲裁 商标 专利")
+    assert found.index("two") < found.index("rare")
+
+
+def test_a_concept_most_documents_hold_does_not_count_as_holding_the_question(search_backend):
+    # 知识产权 and 服务 are in nearly every document and tell nothing about 仲裁.
+    common = [
+        document(f"common:{i}", f"知识产权服务动态{i}", "知识产权公共服务平台上线运行。") for i in range(12)
+    ]
+    search_backend.index([*common, document("arbitration", "仲裁委员会", "受理仲裁案件。")])
+    assert keys(search_backend, "知识产权 仲裁 服务")[0] == "arbitration"
