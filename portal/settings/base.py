@@ -108,7 +108,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_PREFIX", "ipp")},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout by default, as long as the layer's blocking
+                # pop: idle consumers then fail with TimeoutError. Give reads room beyond the pop.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
+                "prefix": env_str("CHANNEL_PREFIX", "ipp"),
+            },
         }
     }
 else:

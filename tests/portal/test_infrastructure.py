@@ -64,6 +64,32 @@ def test_channel_layer_is_redis_and_delivers_between_layer_instances():
     assert async_to_sync(exchange)() == {"type": "check", "text": "线索"}
 
 
+def test_an_idle_listener_on_the_redis_layer_keeps_listening():
+    """A websocket consumer waits on a blocking pop of 5 s; redis-py 8 gives every socket a 5 s read
+    timeout by default, which tore idle consumers down with ``TimeoutError`` every few seconds."""
+    require("REDIS", redis_available(), "REDIS_URL is not set or Redis does not answer")
+    import asyncio
+
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+
+    async def wait_then_receive():
+        channel = await layer.new_channel()
+
+        async def send_later():
+            await asyncio.sleep(layer.brpop_timeout + 2.5)  # past one whole blocking pop
+            await layer.send(channel, {"type": "check", "text": "迟到的消息"})
+
+        sender = asyncio.create_task(send_later())
+        message = await asyncio.wait_for(layer.receive(channel), timeout=30)
+        await sender
+        await layer.flush()
+        return message
+
+    assert async_to_sync(wait_then_receive)() == {"type": "check", "text": "迟到的消息"}
+
+
 def test_embedded_default_uses_in_memory_layer_without_redis_url():
     if os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is set: the production path is under test")
