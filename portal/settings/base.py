@@ -109,10 +109,22 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, as long as the layer's blocking
-                # pop: idle consumers then fail with TimeoutError. Give reads room beyond the pop.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
+                # redis-py 8 changed two defaults that break a channel layer: reads time out after 5 s,
+                # as long as the layer's blocking pop (idle consumers fail with TimeoutError), and a pool
+                # refuses its 101st connection (websockets joining together fail with HTTP 500). Give reads
+                # room beyond the pop and the pool the server's own client limit.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 5,
+                        "max_connections": 10_000,
+                    }
+                ],
                 "prefix": env_str("CHANNEL_PREFIX", "ipp"),
+                # All websockets of one process share one Redis list, which holds 100 messages by
+                # default: an alliance-wide lead pushed to more officers than that at once lost the rest.
+                "capacity": 10_000,
             },
         }
     }

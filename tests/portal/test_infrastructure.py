@@ -90,6 +90,32 @@ def test_an_idle_listener_on_the_redis_layer_keeps_listening():
     assert async_to_sync(wait_then_receive)() == {"type": "check", "text": "迟到的消息"}
 
 
+def test_three_hundred_websockets_joining_and_pushed_at_once_all_get_their_message():
+    """Officers' websockets join their groups through the layer's connection pool, which redis-py 8 caps
+    at 100 connections (the 101st websocket failed with HTTP 500); and the pushes of an alliance-wide lead
+    all land in the process's one Redis list, which channels-redis caps at 100 messages (the rest were
+    dropped without a word)."""
+    require("REDIS", redis_available(), "REDIS_URL is not set or Redis does not answer")
+    import asyncio
+
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    listeners = 300
+
+    async def join_together():
+        channels = [await layer.new_channel() for _ in range(listeners)]
+        await asyncio.gather(*(layer.group_add(f"pool_check_{n}", c) for n, c in enumerate(channels)))
+        await asyncio.gather(
+            *(layer.group_send(f"pool_check_{n}", {"type": "check", "n": n}) for n in range(listeners))
+        )
+        received = [await asyncio.wait_for(layer.receive(c), timeout=30) for c in channels]
+        await layer.flush()
+        return sorted(message["n"] for message in received)
+
+    assert async_to_sync(join_together)() == list(range(listeners))
+
+
 def test_embedded_default_uses_in_memory_layer_without_redis_url():
     if os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is set: the production path is under test")
