@@ -86,6 +86,13 @@ def database_from_env(name: str, default_sqlite_path) -> dict:
         raise ConfigError(name, f"malformed URL {redact(url)!r} ({exc})") from None
     if config["ENGINE"].endswith("sqlite3"):
         return sqlite_database(config["NAME"])
+    # Under ASGI each request runs in a thread of its own, so CONN_MAX_AGE must stay 0 and every request
+    # would open (and PostgreSQL fork) a new connection; a process-wide psycopg pool hands them out.
+    config.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("DATABASE_POOL_SIZE", 20),
+        "timeout": 20,
+    }
     return config
 
 

@@ -43,6 +43,13 @@ def test_postgres_url_is_parsed(monkeypatch):
     config = database_from_env("DATABASE_URL", "var/unused.sqlite3")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["PORT"], config["CONN_MAX_AGE"]) == ("portal", 5432, 0)
+    assert config["OPTIONS"]["pool"]["max_size"] == 20  # a psycopg pool per process, not a fork per request
+
+
+def test_postgres_pool_size_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://ipp@127.0.0.1:5432/portal")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "5")
+    assert database_from_env("DATABASE_URL", "var/unused.sqlite3")["OPTIONS"]["pool"]["max_size"] == 5
 
 
 def test_missing_database_url_gives_embedded_sqlite(monkeypatch):
