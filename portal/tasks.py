@@ -59,3 +59,9 @@ class BackgroundThreadBackend(ImmediateBackend):
             self._execute_task(result)  # records a failure on the result, as the immediate backend does
         finally:
             close_old_connections()
+
+
+def wait_for_background_tasks(timeout: float = 60) -> None:
+    """Block until every task handed to this process's worker so far has run (commands that must finish
+    what they started before they exit or change settings back, such as ``seed_demo``)."""
+    _worker().submit(lambda: None).result(timeout=timeout)

@@ -25,7 +25,7 @@ def fail():
 
 
 def flush():
-    tasks._worker().submit(lambda: None).result(timeout=10)
+    tasks.wait_for_background_tasks(timeout=10)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from portal.demo.build import demo_build
+from portal.tasks import wait_for_background_tasks
 
 
 class Command(BaseCommand):
@@ -17,13 +18,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE.endswith(".production") and not options["allow_production"]:
+        if (settings.SETTINGS_MODULE or "").endswith(".production") and not options["allow_production"]:
             raise CommandError(
                 "seed_demo: refusing to create demo accounts with known passwords under production settings"
             )
         # Demo notifications are not e-mailed: the console would fill with a hundred messages.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             report = demo_build()
+            wait_for_background_tasks()  # their e-mail goes out in the background: still under the override
         self.stdout.write(
             f"演示数据就绪：{report.alliances} 个联盟，{report.agencies} 家成员单位；"
             f"新建页面 {len(report.created_pages)} 个，新建账号 {len(report.created_accounts)} 个。"
