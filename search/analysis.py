@@ -18,7 +18,8 @@ SQLite, PostgreSQL and Elasticsearch:
 5. **stop words** — ``data/stopwords.txt``: question phrasing (如何, 哪些, 怎样 …) and function words;
 6. **pinyin** — titles and names are also indexed as pinyin (each word, the whole name, its initials), and a
    query typed in pinyin is read back into Chinese words from jieba's dictionary and the domain dictionary
-   (``dili biaozhi`` → 地理标志; ``pixian douban`` → 郫县 + 豆瓣), which also gives the "did you mean".
+   (``dili biaozhi`` → 地理标志; ``pixian douban`` and ``pixiandouban`` → 郫县 + 豆瓣), which also gives the
+   "did you mean"; a domain term is then searched exactly as typed in Chinese.
 
 Terms are lower-case runs of letters and digits only, so a backend may join them with spaces and quote
 each one: nothing a user types can reach a full-text engine's query syntax.
@@ -28,11 +29,12 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .base import AnalysedDocument, AnalysedQuery, IndexDocument
@@ -393,57 +395,153 @@ def _syllables() -> frozenset[str]:
 
 
 @cache
-def _words_by_first_char() -> dict[str, list[tuple[str, int]]]:
-    """jieba's dictionary and the domain words, grouped by first character (built on first pinyin query)."""
-    jieba = tokenizer()
-    index: dict[str, list[tuple[str, int]]] = {}
-    for word, freq in jieba.FREQ.items():
-        if freq > 0 and 2 <= len(word) <= 8 and _is_cjk(word):
-            index.setdefault(word[0], []).append((word, freq))
-    return index
+def _usual_initials() -> dict[str, str]:
+    """Character → the first letter of its usual reading (pypinyin's first: 行 → x)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {chr(cp): _strip_tone(readings.split(",", 1)[0])[:1] for cp, readings in pinyin_dict.items()}
 
 
-def split_syllables(text: str) -> list[list[str]]:
-    """Every way of reading ``text`` (ASCII letters) as a sequence of pinyin syllables (at most a few)."""
+@cache
+def _phrase_initials() -> dict[str, str]:
+    """Word of pypinyin's phrase table → the first letters of its reading there (银行 → yh, 重庆 → cq)."""
+    from pypinyin.phrases_dict import phrases_dict
+
+    return {
+        word: "".join(_strip_tone(readings[0])[:1] for readings in known)
+        for word, known in phrases_dict.items()
+        if len(known) == len(word)
+    }
+
+
+def word_initials(word: str) -> str | None:
+    """The first letters of a word's reading, as pypinyin reads it: the longest words of its phrase table
+    from the left (银行业务 → 银行 + 业务 → yhyw; a heteronym is read as in its word), else each character's
+    usual reading. ``None`` when a character has none."""
+    phrases, usual = _phrase_initials(), _usual_initials()
+    letters, start, n = [], 0, len(word)
+    while start < n:
+        for end in range(n, start + 1, -1):
+            known = phrases.get(word[start:end])
+            if known:
+                letters.append(known)
+                start = end
+                break
+        else:
+            letter = usual.get(word[start])
+            if not letter:
+                return None
+            letters.append(letter)
+            start += 1
+    key = "".join(letters)
+    return key if key.isascii() and key.isalpha() else None
+
+
+@cache
+def _words_by_initials() -> dict[str, tuple[str, ...]]:
+    """jieba's dictionary and the domain words (two to eight Chinese characters), by the first letters of
+    their reading (:func:`word_initials`: 知识产权 → zscq), commonest first; built on the first pinyin
+    query. Full pinyin is looked up through its syllables' first letters."""
+    freq = tokenizer().FREQ
+    index: dict[str, list[str]] = {}
+    words = sorted((w for w, count in freq.items() if count > 0 and 2 <= len(w) <= 8), key=lambda w: -freq[w])
+    for word in words:
+        key = word_initials(word)
+        if key and len(key) == len(word):
+            index.setdefault(key, []).append(word)
+    return {key: tuple(words) for key, words in index.items()}
+
+
+def split_syllables(text: str, limit: int = 8) -> list[list[str]]:
+    """Ways of reading ``text`` (ASCII letters) as a sequence of pinyin syllables, longest syllables first
+    (at most ``limit``). Only positions from which the rest can be read are tried, so a string that cannot
+    be read costs no more than one that can."""
+    if not (text.isascii() and text.isalpha()) or len(text) > 40:
+        return []
     syllables = _syllables()
+    n = len(text)
+    ends = [[j for j in range(min(n, i + 6), i, -1) if text[i:j] in syllables] for i in range(n)]
+    finishes = [False] * n + [True]
+    for i in range(n - 1, -1, -1):
+        finishes[i] = any(finishes[j] for j in ends[i])
     results: list[list[str]] = []
 
     def walk(start: int, acc: list[str]) -> None:
-        if len(results) >= 8:
+        if len(results) >= limit:
             return
-        if start == len(text):
+        if start == n:
             results.append(list(acc))
             return
-        for end in range(min(len(text), start + 6), start, -1):
-            piece = text[start:end]
-            if piece in syllables:
-                acc.append(piece)
+        for end in ends[start]:
+            if finishes[end]:
+                acc.append(text[start:end])
                 walk(end, acc)
                 acc.pop()
 
-    if text.isascii() and text.isalpha() and len(text) <= 40:
+    if finishes[0]:
         walk(0, [])
     return results
 
 
-def pinyin_words(text: str, limit: int = PINYIN_CANDIDATES) -> list[str]:
-    """Chinese words whose reading is ``text`` (``dili`` → 地理 …), domain words first, then by frequency."""
+@lru_cache(maxsize=4096)
+def _pinyin_scored(text: str) -> tuple[tuple[str, int], ...]:
+    """Dictionary words read ``text`` (two syllables or more) with their frequency, commonest first."""
     chars = _syllable_chars()
-    domain = domain_words()
-    scored: dict[str, float] = {}
+    freq = tokenizer().FREQ
+    found: dict[str, int] = {}
     for syllables in split_syllables(text):
         if len(syllables) < 2:
             continue
-        first = chars.get(syllables[0], frozenset())
-        for ch in first:
-            for word, freq in _words_by_first_char().get(ch, ()):
-                if len(word) == len(syllables) and all(
-                    c in chars.get(s, frozenset()) for c, s in zip(word, syllables, strict=True)
-                ):
-                    boost = 1_000_000 if word in domain else 0
-                    scored[word] = max(scored.get(word, 0), freq + boost)
-    ranked = sorted(scored, key=lambda w: -scored[w])
-    return [canonical(w) for w in ranked[:limit]]
+        key = "".join(s[0] for s in syllables)
+        for word in _words_by_initials().get(key, ()):
+            if len(word) == len(syllables) and all(
+                c in chars.get(s, frozenset()) for c, s in zip(word, syllables, strict=True)
+            ):
+                found[word] = freq[word]
+    return tuple(sorted(found.items(), key=lambda item: -item[1]))
+
+
+def pinyin_words(text: str, limit: int = PINYIN_CANDIDATES) -> list[str]:
+    """Chinese words whose reading is ``text`` (``dili`` → 地理 …), domain words first, then by frequency."""
+    domain = domain_words()
+    ranked = sorted(_pinyin_scored(text), key=lambda item: (item[0] not in domain, -item[1]))
+    return [canonical(word) for word, _freq in ranked[:limit]]
+
+
+#: The longest piece of run-together pinyin read as one word (eight syllables of three letters).
+MAX_WORD_LETTERS = 24
+
+
+def pinyin_run(text: str) -> list[tuple[str, list[str]]]:
+    """Full pinyin typed without spaces, read as consecutive Chinese words: ``[(piece, readings)]``.
+
+    A text that reads as one word stays whole (``zhishichanquan`` → 知识产权). Otherwise it is cut where
+    the most probable sequence of dictionary words lies — each word's probability its frequency in jieba's
+    dictionary, as jieba cuts Chinese — so ``pixiandouban`` reads like ``pixian douban`` (郫县 + 豆瓣). Every
+    piece must be a word of two syllables or more: a single syllable is too ambiguous to read. ``[]`` when
+    the text cannot be read (an English word such as ``patent``)."""
+    whole = pinyin_words(text)
+    if whole:
+        return [(text, whole)]
+    n = len(text)
+    if not split_syllables(text, limit=1):
+        return []
+    total = math.log(tokenizer().total)
+    best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0.0, [])
+    for end in range(2, n + 1):
+        for start in range(max(0, end - MAX_WORD_LETTERS), end - 1):
+            if best[start] is None:
+                continue
+            scored = _pinyin_scored(text[start:end])
+            if not scored:
+                continue
+            score = best[start][0] + math.log(scored[0][1]) - total
+            if best[end] is None or score > best[end][0]:
+                best[end] = (score, [*best[start][1], text[start:end]])
+    if best[n] is None:
+        return []
+    return [(piece, pinyin_words(piece)) for piece in best[n][1]]
 
 
 def pinyin_terms(name: str) -> list[str]:
@@ -505,11 +603,6 @@ def analyse_document(document: IndexDocument) -> AnalysedDocument:
 # --- queries ---------------------------------------------------------------------------------------
 
 
-def _pinyin_group(chunk: str) -> tuple[tuple[str, ...], list[str]]:
-    words = pinyin_words(chunk)
-    return tuple(dict.fromkeys((chunk, *words))), words
-
-
 #: A run of at most this many words typed together names one thing (开放许可, 区块链 融资's 区块链, 知识产权
 #: 质押贷款); a longer run is a sentence, whose neighbouring words may or may not belong together.
 SHORT_RUN = 3
@@ -550,6 +643,46 @@ def _neighbour_phrases(pieces: list[list[str]]) -> tuple[list[tuple[str, ...]], 
     return phrases, proximity
 
 
+def is_domain_term(word: str) -> bool:
+    """Whether a word is of the domain vocabulary: ``data/dictionary.txt`` or a form in ``synonyms.txt``."""
+    return word in domain_words() or word in synonym_table()[1] or word in synonym_table()[0]
+
+
+def _reading(
+    chunk: str, pieces: list[tuple[str, list[str]]]
+) -> tuple[list[tuple[str, ...]], tuple[str, ...] | None]:
+    """The groups and the phrase of ASCII ``chunk`` read as consecutive Chinese words: ``pieces`` are
+    ``(pinyin, readings)``, commonest reading first (``pixiandouban`` → ``pixian``: 郫县, 邳县 …; ``douban``:
+    豆瓣).
+
+    A piece read as a domain word (知识产权, 专利导航) is searched exactly as that word typed in Chinese:
+    through its parts (知识产权保护 → 知识产权 + 保护), its neighbours side by side as the phrase. Any other
+    piece may be a name that the dictionary reads as a homophone, so its group also holds its other
+    readings and what was typed, the chunk and the piece, under which a name's pinyin is indexed: ``chunk
+    or piece or other reading or (part and part …)``, written as one group per part of the first reading,
+    each holding the single terms."""
+    groups: list[tuple[str, ...]] = []
+    tops: list[str] = []
+    unsure = False
+    for piece, readings in pieces:
+        top, others = readings[0], readings[1:]
+        if top in stop_words():
+            continue  # question phrasing typed in pinyin (ruhe banli → 如何办理), dropped as in Chinese
+        tops.append(top)
+        alternatives: tuple[str, ...] = ()
+        if not is_domain_term(top):
+            unsure = True
+            alternatives = (chunk, piece, *others)
+        for part in dict.fromkeys(canonical(part) for part in fine_parts(top)):
+            groups.append(tuple(dict.fromkeys((*alternatives[:2], part, *alternatives[2:]))))
+    joined = "".join(tops)
+    phrase = None
+    if len(groups) > len(tops) or len(tops) > 1:
+        typed = (chunk,) if unsure else ()
+        phrase = tuple(dict.fromkeys((*typed, *_phrase(joined), *spelt_out(joined))))
+    return groups, phrase
+
+
 def analyse_query(text: str) -> AnalysedQuery:
     """What a user typed → the query's concepts (see :class:`~search.base.AnalysedQuery`)."""
     raw = (text or "")[: MAX_QUERY_CHARS * 4]
@@ -563,6 +696,17 @@ def analyse_query(text: str) -> AnalysedQuery:
     proximity: list[tuple[str, ...]] = []
     pinyin_input = False
 
+    def add_reading(chunk: str, pieces: list[tuple[str, list[str]]]) -> None:
+        nonlocal pinyin_input
+        pinyin_input = True
+        chunk_groups, phrase = _reading(chunk, pieces)
+        groups.extend(chunk_groups)
+        concepts.append(tuple(chunk_groups))
+        if phrase:
+            phrases.append(phrase)
+        suggestion_parts.extend(readings[0] for _piece, readings in pieces)
+        highlight.extend(f for _piece, readings in pieces for w in readings for f in surface_forms(w))
+
     chunks = re.findall(r"[a-z]+|[^a-z]+", rest)
     ascii_run = [c.strip() for c in rest.split() if c.strip()]
     whole = "".join(ascii_run)
@@ -570,25 +714,20 @@ def analyse_query(text: str) -> AnalysedQuery:
     if ascii_run and all(c.isascii() and c.isalpha() for c in ascii_run) and len(ascii_run) > 1:
         readings = [w for w in pinyin_words(whole) if w in domain_words() or w in synonym_table()[1]]
         if readings:
-            groups.append(tuple(dict.fromkeys((whole, *readings))))
-            concepts.append((groups[-1],))
-            highlight.extend(f for w in readings for f in surface_forms(w))
-            suggestion_parts.append(readings[0])
-            pinyin_input = True
+            add_reading(whole, [(whole, readings)])
             chunks = []
 
     for chunk in chunks:
         if chunk.isascii() and chunk.isalpha() and canonical(chunk) == chunk:  # wipo is a word, not pinyin
-            group, readings = _pinyin_group(chunk)
-            if readings:
-                pinyin_input = True
-                suggestion_parts.append(readings[0])
-                highlight.extend(f for w in readings for f in surface_forms(w))
+            highlight.append(chunk)
+            # Full pinyin, one word or several typed together (zhishichanquan, pixiandouban)
+            run = pinyin_run(chunk)
+            if run:
+                add_reading(chunk, run)
             else:
                 suggestion_parts.append(chunk)
-            groups.append(group)
-            concepts.append((group,))
-            highlight.append(chunk)
+                groups.append((chunk,))
+                concepts.append(((chunk,),))
             continue
         pieces = [segment(piece, search_mode=False) for piece in chunk.split()]
         for term in (word for words in pieces for word in words):
@@ -622,7 +761,9 @@ def analyse_query(text: str) -> AnalysedQuery:
 
 def refine_suggestion(query: AnalysedQuery, texts: Iterable[str]) -> str | None:
     """The "did you mean" for pinyin input, chosen among each group's Chinese readings by what the
-    results actually contain (``jinxiang`` → 金乡 when the hits mention 金乡, not the commoner 进项)."""
+    results actually contain (``jinxiang`` → 金乡 when the hits mention 金乡, not the commoner 进项).
+    ``None`` when they miss a word of the query (the reading of ``hanfeng`` in 汉风重工 is no dictionary
+    word): half a reading would mislead."""
     if not query.suggestion:
         return None
     haystack = fold(" ".join(texts))
@@ -632,8 +773,9 @@ def refine_suggestion(query: AnalysedQuery, texts: Iterable[str]) -> str | None:
         if not chinese:
             continue
         present = [t for t in chinese if any(f in haystack for f in surface_forms(t))]
-        if present:
-            parts.append(present[0])
+        if not present:
+            return None
+        parts.append(present[0])
     return "".join(parts) or None
 
 

@@ -53,6 +53,7 @@ from search.analysis import (
     refine_suggestion,
     segment,
 )
+from search.backends.database import BODY_CHARS
 from search.base import (
     AnalysedDocument,
     AnalysedQuery,
@@ -332,7 +333,10 @@ def search_body(
     search = search.extra(from_=start, size=size, track_total_hits=True, track_scores=True)
     search = search.sort({"_score": {"order": "desc"}}, {"date": {"order": "desc", "missing": "_last"}})
     if query.highlight:
-        search = search.source(excludes=["title_terms", "body_terms", "extra_terms", "body"])
+        # the body is only needed where pinyin is read back from the results, as the database backend does
+        reads = analysed.suggestion is not None
+        body = [] if reads else ["body"]
+        search = search.source(excludes=["title_terms", "body_terms", "extra_terms", *body])
         search = search.highlight_options(
             pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html", type="unified"
         )
@@ -394,13 +398,25 @@ def results_from(response: dict[str, Any], query: SearchQuery, analysed: Analyse
         name: [(str(b["key"]), b["doc_count"]) for b in agg["buckets"]]
         for name, agg in response.get("aggregations", {}).items()
     }
-    texts = [text for hit in hits for text in (hit.title, hit.snippet)]
     return SearchResults(
         total=response["hits"]["total"]["value"],
         hits=hits,
         facets=facets,
-        suggestion=refine_suggestion(analysed, texts) if hits else analysed.suggestion,
+        suggestion=refine_suggestion(analysed, result_texts(response)),
     )
+
+
+def result_texts(response: dict[str, Any]) -> list[str]:
+    """Each hit's title and body as the database backend keeps them (the first :data:`BODY_CHARS`), for
+    reading pinyin back from the results; the snippet stands in for a body left out of the response."""
+    texts = []
+    for hit in response["hits"]["hits"]:
+        source = hit["_source"]
+        body = source.get("body")
+        if body is None:
+            body = " ".join(hit.get("highlight", {}).get("body", []))
+        texts.append(f"{source['title']} {body[:BODY_CHARS]}")
+    return texts
 
 
 # --- the backend -----------------------------------------------------------------------------------------
@@ -481,7 +497,7 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResults:
         analysed = analyse_query(query.text)
         if not analysed.groups and not analysed.identifiers:
-            return SearchResults(total=0, hits=[], facets={}, suggestion=analysed.suggestion)
+            return SearchResults(total=0, hits=[], facets={}, suggestion=None)
         try:
             response = self.client.search(index=self.index_name, body=search_body(query, analysed))
             if response["hits"]["total"]["value"] < query.per_page and len(analysed.groups) > 1:
@@ -491,7 +507,7 @@ class ElasticsearchBackend(SearchBackend):
                 relaxed = search_body(query, analysed, strict=False, idf=idf)
                 response = self.client.search(index=self.index_name, body=relaxed)
         except NotFoundError:  # nothing indexed yet
-            return SearchResults(total=0, hits=[], facets={}, suggestion=analysed.suggestion)
+            return SearchResults(total=0, hits=[], facets={}, suggestion=None)
         return results_from(response.body, query, analysed)
 
     def autocomplete(self, prefix: str, access: frozenset[str], limit: int = 8) -> list[str]:

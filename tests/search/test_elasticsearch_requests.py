@@ -245,6 +245,12 @@ def test_highlight_marks_the_typed_words_in_the_original_body():
     assert "highlight" not in body_for("地标保护", highlight=False)
 
 
+def test_the_body_comes_back_only_where_pinyin_is_read_from_the_results():
+    assert "body" in body_for("地理标志")["_source"]["excludes"]  # the snippet is the highlighted fragment
+    # "did you mean" reads the title and body, as on the database
+    assert "body" not in body_for("jinxiang")["_source"]["excludes"]
+
+
 def test_page_three_asks_for_results_21_to_30_ranked_by_score_then_recency():
     body = body_for("知识产权保护", page=3, per_page=10)
     assert (body["from"], body["size"]) == (20, 10)
