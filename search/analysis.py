@@ -16,10 +16,13 @@ SQLite, PostgreSQL and Elasticsearch:
    (地标 → 地理标志, 专代 → 专利代理, 知产 → 知识产权), also inside a compound (知识产权示范企业 is
    indexed as 知识产权强企 too);
 5. **stop words** — ``data/stopwords.txt``: question phrasing (如何, 哪些, 怎样 …) and function words;
-6. **pinyin** — titles and names are also indexed as pinyin (each word, the whole name, its initials), and a
-   query typed in pinyin is read back into Chinese words from jieba's dictionary and the domain dictionary
-   (``dili biaozhi`` → 地理标志; ``pixian douban`` and ``pixiandouban`` → 郫县 + 豆瓣), which also gives the
-   "did you mean"; a domain term is then searched exactly as typed in Chinese.
+6. **pinyin** — titles and names are also indexed as pinyin (each word, the whole name, its initials), and
+   bodies under the initials of their words and pairs of two-character words (专利保护 → zlbh). A query
+   typed in pinyin is read back into Chinese words from jieba's dictionary and the domain dictionary
+   (``dili biaozhi`` → 地理标志; ``pixian douban`` and ``pixiandouban`` → 郫县 + 豆瓣); a domain term is then
+   searched exactly as typed in Chinese, as are initials of one (``zscq`` → 知识产权). Other initials
+   (``zlbh``) are read from the first documents holding them (:func:`read_initials`). The reading is the
+   "did you mean".
 
 Terms are lower-case runs of letters and digits only, so a backend may join them with spaces and quote
 each one: nothing a user types can reach a full-text engine's query syntax.
@@ -395,6 +398,23 @@ def _syllables() -> frozenset[str]:
 
 
 @cache
+def _char_initials() -> dict[str, str]:
+    """Character → the first letters of its readings (知 → z; 行 → hx)."""
+    table: dict[str, set[str]] = {}
+    for syllable, chars in _syllable_chars().items():
+        if syllable.isascii() and syllable.isalpha():
+            for ch in chars:
+                table.setdefault(ch, set()).add(syllable[0])
+    return {ch: "".join(sorted(letters)) for ch, letters in table.items()}
+
+
+@cache
+def _initial_letters() -> frozenset[str]:
+    """The letters a syllable can start with: every letter but i, u and v."""
+    return frozenset(syllable[0] for syllable in _syllables())
+
+
+@cache
 def _usual_initials() -> dict[str, str]:
     """Character → the first letter of its usual reading (pypinyin's first: 行 → x)."""
     from pypinyin.pinyin_dict import pinyin_dict
@@ -441,7 +461,7 @@ def word_initials(word: str) -> str | None:
 def _words_by_initials() -> dict[str, tuple[str, ...]]:
     """jieba's dictionary and the domain words (two to eight Chinese characters), by the first letters of
     their reading (:func:`word_initials`: 知识产权 → zscq), commonest first; built on the first pinyin
-    query. Full pinyin is looked up through its syllables' first letters."""
+    query. Full pinyin is looked up through its syllables' first letters, initials directly."""
     freq = tokenizer().FREQ
     index: dict[str, list[str]] = {}
     words = sorted((w for w, count in freq.items() if count > 0 and 2 <= len(w) <= 8), key=lambda w: -freq[w])
@@ -544,6 +564,98 @@ def pinyin_run(text: str) -> list[tuple[str, list[str]]]:
     return [(piece, pinyin_words(piece)) for piece in best[n][1]]
 
 
+#: Initials typed in a query are read back into words from this many letters on. Two letters are hopeless:
+#: jieba's dictionary holds some 330 words per pair of initials (zl: 专利, 这里, 主任, 战略, 资料 …) and the
+#: commonest has a fifth of their frequency. Three letters still average some 20 words (zzq: 著作权, 自治区,
+#: 自主权 …), so three are read only into the domain vocabulary (gzj → 国知局, zzq → 著作权) or, in the
+#: results, into a title's words (a title is indexed under its initials, :func:`pinyin_terms`); from four
+#: on (about two words per key, one usually alone) documents are also indexed under them.
+MIN_INITIALS = 3
+#: Documents are indexed under the initials of the words of this many characters that they hold (集成电路
+#: → jcdl, 银行业务 → yhyw), and of two neighbouring words of four characters (专利 / 保护 → zlbh).
+INDEXED_INITIALS = (4, 8)
+
+
+def looks_like_initials(text: str) -> bool:
+    """Whether ASCII letters can be the initials of a Chinese term (no i, u or v, three to eight letters)."""
+    return (
+        MIN_INITIALS <= len(text) <= INDEXED_INITIALS[1]
+        and text.isascii()
+        and text.isalpha()
+        and set(text) <= _initial_letters()
+    )
+
+
+def initials_words(letters: str, limit: int = PINYIN_CANDIDATES) -> list[str]:
+    """Domain words and abbreviations whose initials are ``letters`` (``zscq`` → 知识产权, ``gzj`` →
+    国家知识产权局 through 国知局), canonical, commonest first. Other dictionary words are not read: the
+    index's own initials terms find them, and which of them is meant shows in the results
+    (:func:`dominant_reading`)."""
+    forms = synonym_table()[1]
+    domain = domain_words()
+    words = [w for w in _words_by_initials().get(letters, ()) if w in domain or canonical(w) in forms]
+    return list(dict.fromkeys(canonical(w) for w in words))[:limit]
+
+
+@lru_cache(maxsize=65536)
+def term_initials(term: str) -> str | None:
+    """The initials a term is indexed under (专利保护 → zlbh, 银行业务 → yhyw: :func:`word_initials`), or
+    ``None`` for a term outside :data:`INDEXED_INITIALS` or not all Chinese."""
+    low, high = INDEXED_INITIALS
+    if not low <= len(term) <= high or not all(_is_cjk(ch) for ch in term):
+        return None
+    letters = word_initials(term)
+    return letters if letters and len(letters) == len(term) else None
+
+
+def initials_terms(terms: Iterable[str]) -> list[str]:
+    """The initials that a document holding ``terms`` is indexed under, once each: those of a dictionary
+    word of :data:`INDEXED_INITIALS` characters and of two neighbouring words of four characters, the
+    commonest shape of a term abbreviated (专利保护, 信用档案). Not those of a domain word, which a query
+    reads through the dictionary (:func:`initials_words`), nor of longer runs of words, which nobody
+    abbreviates."""
+    freq = tokenizer().FREQ
+    found = []
+    for term in dict.fromkeys(terms):
+        if (len(term) == 4 or freq.get(term)) and not is_domain_term(term):
+            letters = term_initials(term)
+            if letters:
+                found.append(letters)
+    return list(dict.fromkeys(found))
+
+
+def _term_like(text: str) -> bool:
+    """Whether a run of characters is a dictionary word or a sequence of them (专利保护), not a chance
+    run across words (利保护中)."""
+    jieba = tokenizer()
+    return bool(jieba.FREQ.get(text)) or all(len(token) >= 2 for token in jieba.cut(text, HMM=False))
+
+
+def dominant_reading(letters: str, texts: Iterable[str]) -> str | None:
+    """The Chinese term that initials stand for in these texts (the results of the query, one text each):
+    the one found in at least half of them and in twice as many as any other, or ``None`` when no reading
+    clearly dominates."""
+    texts = list(texts)
+    table = _char_initials()
+    n = len(letters)
+    counts: dict[str, int] = {}
+    for text in texts:
+        folded = fold(text)
+        found = set()
+        for start in range(len(folded) - n + 1):
+            if letters[0] in table.get(folded[start], "") and all(
+                letters[k] in table.get(folded[start + k], "") for k in range(1, n)
+            ):
+                found.add(folded[start : start + n])
+        for window in found:
+            if _term_like(window):
+                counts[window] = counts.get(window, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] * 2 < len(texts) or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return canonical(ranked[0][0])
+
+
 def pinyin_terms(name: str) -> list[str]:
     """Pinyin index terms of a name or title: each word's reading, the whole reading, and the initials."""
     from pypinyin import Style, lazy_pinyin
@@ -595,7 +707,8 @@ def analyse_document(document: IndexDocument) -> AnalysedDocument:
     return AnalysedDocument(
         document=document,
         title_terms=tuple(title_terms),
-        body_terms=tuple(body_terms),
+        # a title's initials are indexed with its pinyin, a body's with its words (专利保护 → zlbh)
+        body_terms=(*body_terms, *initials_terms(body_terms)),
         extra_terms=tuple(extra),
     )
 
@@ -658,9 +771,9 @@ def _reading(
     A piece read as a domain word (知识产权, 专利导航) is searched exactly as that word typed in Chinese:
     through its parts (知识产权保护 → 知识产权 + 保护), its neighbours side by side as the phrase. Any other
     piece may be a name that the dictionary reads as a homophone, so its group also holds its other
-    readings and what was typed, the chunk and the piece, under which a name's pinyin is indexed: ``chunk
-    or piece or other reading or (part and part …)``, written as one group per part of the first reading,
-    each holding the single terms."""
+    readings and what was typed, the chunk and the piece, under which a name's pinyin and a term's initials
+    are indexed: ``chunk or piece or other reading or (part and part …)``, written as one group per part of
+    the first reading, each holding the single terms."""
     groups: list[tuple[str, ...]] = []
     tops: list[str] = []
     unsure = False
@@ -683,8 +796,11 @@ def _reading(
     return groups, phrase
 
 
-def analyse_query(text: str) -> AnalysedQuery:
-    """What a user typed → the query's concepts (see :class:`~search.base.AnalysedQuery`)."""
+def analyse_query(text: str, *, initials_read: dict[str, str] | None = None) -> AnalysedQuery:
+    """What a user typed → the query's concepts (see :class:`~search.base.AnalysedQuery`).
+
+    ``initials_read`` gives the Chinese term that initials typed stand for when the dictionary cannot say
+    (``zlbh`` → 专利保护, read from the results by :func:`read_initials`)."""
     raw = (text or "")[: MAX_QUERY_CHARS * 4]
     folded = fold(raw)[:MAX_QUERY_CHARS]
     identifiers, rest = extract_identifiers(folded)
@@ -695,6 +811,7 @@ def analyse_query(text: str) -> AnalysedQuery:
     phrases: list[tuple[str, ...]] = []
     proximity: list[tuple[str, ...]] = []
     pinyin_input = False
+    unread: list[str] = []  # initials that the dictionary does not read: only the results can
 
     def add_reading(chunk: str, pieces: list[tuple[str, list[str]]]) -> None:
         nonlocal pinyin_input
@@ -720,10 +837,25 @@ def analyse_query(text: str) -> AnalysedQuery:
     for chunk in chunks:
         if chunk.isascii() and chunk.isalpha() and canonical(chunk) == chunk:  # wipo is a word, not pinyin
             highlight.append(chunk)
-            # Full pinyin, one word or several typed together (zhishichanquan, pixiandouban)
+            # Full pinyin, one word or several typed together (zhishichanquan, pixiandouban) …
             run = pinyin_run(chunk)
             if run:
                 add_reading(chunk, run)
+            elif looks_like_initials(chunk):
+                # … or initials (zscq → 知识产权), searched as the domain word they stand for typed in
+                # Chinese (the initials themselves would also find a title's other words with the same
+                # initials: zzq → 自治区). Other words (zlbh) are found by the initials of the terms
+                # documents are indexed under, and read from the results (read_initials); they keep the
+                # initials, which may be an English word that documents hold as such.
+                if initials_read and chunk in initials_read:
+                    add_reading(chunk, [(chunk, [initials_read[chunk]])])
+                elif readings := initials_words(chunk):
+                    add_reading(chunk, [(chunk, readings)])
+                else:
+                    unread.append(chunk)
+                    suggestion_parts.append(chunk)
+                    groups.append((chunk,))
+                    concepts.append(((chunk,),))
             else:
                 suggestion_parts.append(chunk)
                 groups.append((chunk,))
@@ -746,7 +878,7 @@ def analyse_query(text: str) -> AnalysedQuery:
     groups = list(dict.fromkeys(g for g in groups if g))[:MAX_GROUPS]
     # a concept whose groups were cut off by MAX_GROUPS is not searched for
     concepts = [c for c in dict.fromkeys(concepts) if c and all(g in groups for g in c)]
-    suggestion = "".join(suggestion_parts) if pinyin_input else None
+    suggestion = "".join(suggestion_parts) if pinyin_input and not unread else None
     return AnalysedQuery(
         text=raw,
         groups=tuple(groups),
@@ -756,7 +888,27 @@ def analyse_query(text: str) -> AnalysedQuery:
         phrases=tuple(dict.fromkeys(phrases))[:MAX_GROUPS],
         proximity=tuple(dict.fromkeys(p for p in proximity if p not in phrases))[:MAX_GROUPS],
         concepts=tuple(concepts),
+        initials=tuple(dict.fromkeys(unread)),
     )
+
+
+#: How many of the first results :func:`read_initials` reads (the first page).
+READING_HITS = 10
+
+
+def read_initials(query: AnalysedQuery, texts: Iterable[str]) -> AnalysedQuery:
+    """``query`` with the initials that the dictionary could not read (``query.initials``: zlbh) read from
+    ``texts``, the title and body of its first results (:data:`READING_HITS`), which the backend fetched
+    for it: when one Chinese term clearly dominates them (:func:`dominant_reading`), the query is analysed
+    again with the initials standing for it — searched like the Chinese and still by the initials typed, and
+    offered as the "did you mean". Otherwise ``query`` itself."""
+    if not query.initials:
+        return query
+    texts = list(texts)
+    read = {letters: dominant_reading(letters, texts) for letters in query.initials}
+    if not all(read.values()):
+        return query
+    return analyse_query(query.text, initials_read=read)
 
 
 def refine_suggestion(query: AnalysedQuery, texts: Iterable[str]) -> str | None:

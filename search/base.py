@@ -78,6 +78,9 @@ class AnalysedQuery:
     # together make one word the user typed (地理标志产品 → its groups 地理标志 and 产品). Empty: each
     # group is a concept of its own.
     concepts: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # Initials typed that the dictionary does not read (zlbh): the backend reads them from the first
+    # documents holding them and searches for what they stand for (``search.analysis.read_initials``).
+    initials: tuple[str, ...] = ()
 
     def concept_groups(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
         """``concepts``, or every group as a concept of its own when the analysis gave none."""

@@ -46,10 +46,12 @@ from elasticsearch.dsl import (
 
 from search.analysis import (
     MAX_QUERY_CHARS,
+    READING_HITS,
     analyse_document,
     analyse_query,
     fold,
     normalise_identifier,
+    read_initials,
     refine_suggestion,
     segment,
 )
@@ -334,7 +336,7 @@ def search_body(
     search = search.sort({"_score": {"order": "desc"}}, {"date": {"order": "desc", "missing": "_last"}})
     if query.highlight:
         # the body is only needed where pinyin is read back from the results, as the database backend does
-        reads = analysed.suggestion is not None
+        reads = analysed.suggestion is not None or bool(analysed.initials)
         body = [] if reads else ["body"]
         search = search.source(excludes=["title_terms", "body_terms", "extra_terms", *body])
         search = search.highlight_options(
@@ -499,6 +501,18 @@ class ElasticsearchBackend(SearchBackend):
         if not analysed.groups and not analysed.identifiers:
             return SearchResults(total=0, hits=[], facets={}, suggestion=None)
         try:
+            if analysed.initials:
+                # Initials the dictionary cannot read (zlbh): what they stand for is read from the first
+                # documents holding them that the asker may see (专利保护), and searched for.
+                probe = SearchQuery(
+                    text=query.text,
+                    access=query.access,
+                    filters=query.filters,
+                    per_page=READING_HITS,
+                    highlight=False,
+                )
+                response = self.client.search(index=self.index_name, body=search_body(probe, analysed))
+                analysed = read_initials(analysed, result_texts(response.body))
             response = self.client.search(index=self.index_name, body=search_body(query, analysed))
             if response["hits"]["total"]["value"] < query.per_page and len(analysed.groups) > 1:
                 counts = self.client.msearch(index=self.index_name, searches=statistics_body(analysed))

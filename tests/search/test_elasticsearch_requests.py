@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from search.analysis import analyse_document, analyse_query
+from search.analysis import READING_HITS, analyse_document, analyse_query, read_initials
 from search.backends import elasticsearch as es
 from search.base import PUBLIC, AnalysedQuery, IndexDocument, SearchQuery, agency_key
 from tests.conftest import require
@@ -247,8 +247,8 @@ def test_highlight_marks_the_typed_words_in_the_original_body():
 
 def test_the_body_comes_back_only_where_pinyin_is_read_from_the_results():
     assert "body" in body_for("地理标志")["_source"]["excludes"]  # the snippet is the highlighted fragment
-    # "did you mean" reads the title and body, as on the database
-    assert "body" not in body_for("jinxiang")["_source"]["excludes"]
+    for text in ("jinxiang", "zlbh"):  # "did you mean" reads the title and body, as on the database
+        assert "body" not in body_for(text)["_source"]["excludes"]
 
 
 def test_page_three_asks_for_results_21_to_30_ranked_by_score_then_recency():
@@ -414,6 +414,36 @@ def test_the_second_pass_weighs_concepts_by_the_counts_it_asked_for():
     assert idf == ([0.1, 5.2], [0.1, 5.2])
     relaxed = es.search_body(SearchQuery(text=text), analysed, strict=False, idf=idf)
     assert client.calls[2][1] == relaxed
+
+
+class AnsweringClient:
+    """Answers every ``search`` with the same hits, and records the requests."""
+
+    def __init__(self, hits, total=50):
+        self.hits = hits
+        self.total = total
+        self.calls = []
+
+    def search(self, index, body):
+        self.calls.append(("search", body))
+        return Response(hits={"total": {"value": self.total}, "hits": self.hits})
+
+
+def test_initials_the_dictionary_cannot_read_are_read_from_a_first_request():
+    source = {"key": "n:1", "kind": "news", "title": "加强专利保护", "url": "/n/1/", "body": "严格专利保护。"}
+    client = AnsweringClient([{"_score": 1.0, "_source": source}])
+    results = es.ElasticsearchBackend(client=client, index="ipp-test").search(SearchQuery(text="zlbh"))
+    (_, probe), (_, final) = client.calls
+    analysed = analyse_query("zlbh")
+    # the first request: the first page of documents holding the initials, which the asker may see
+    assert probe == es.search_body(SearchQuery(text="zlbh", per_page=READING_HITS, highlight=False), analysed)
+    assert "body" not in probe["_source"]["excludes"]
+    # then the query read as what dominates them, 专利保护, as the database backend does
+    read = read_initials(analysed, ["加强专利保护 严格专利保护。"])
+    assert final == es.search_body(SearchQuery(text="zlbh"), read)
+    required = {value for _, key, value in walk(final["query"]["bool"]["must"]) if key == "query"}
+    assert {"专利", "保护", "zlbh"} <= required
+    assert results.suggestion == "专利保护"
 
 
 # --- against a real server ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Pinyin as people type it in a search box (search/analysis.py): full pinyin run together
-(pixiandouban), on every backend (``search_backend`` fixture)."""
+"""Pinyin as people type it in a search box (search/analysis.py): initials of terms (zscq, zlbh) and full
+pinyin run together (pixiandouban), on every backend (``search_backend`` fixture)."""
 
 import time
 
@@ -66,7 +66,30 @@ def test_reading_syllables_costs_nothing_for_a_string_that_cannot_be_read():
     assert {("xian",), ("xi", "an")} <= {tuple(s) for s in analysis.split_syllables("xian")}
 
 
-# --- what is not pinyin -----------------------------------------------------------------------------------
+# --- initials -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "chinese"),
+    [
+        ("zscq", "知识产权"),
+        ("dlbz", "地理标志"),
+        ("xyda", "信用档案"),
+        ("zlxk", "专利许可"),
+        ("gzj", "国知局"),
+    ],
+)
+def test_initials_of_a_domain_term_are_searched_as_the_term(typed, chinese):
+    assert same_search(typed, chinese)
+    assert analysis.analyse_query(typed).suggestion == analysis.canonical(chinese)
+
+
+def test_two_letters_are_never_read_and_three_only_into_the_domain_vocabulary():
+    assert analysis.analyse_query("zl").groups == (("zl",),)  # 专利, 这里, 主任, 战略, 资料 …
+    assert analysis.analyse_query("zl").initials == ()
+    assert analysis.analyse_query("zzq").groups == (("著作权",),)  # not 自治区, not 自主权
+    # 商标法 is no domain word: documents holding the initials decide (a title is indexed under them)
+    assert analysis.analyse_query("sbf").initials == ("sbf",)
 
 
 @pytest.mark.parametrize("word", ["patent", "data", "bank", "design", "online"])
@@ -74,6 +97,31 @@ def test_an_english_word_is_searched_as_typed(word):
     query = analysis.analyse_query(word)
     assert query.groups == ((word,),)
     assert query.suggestion is None
+
+
+def test_a_document_is_indexed_under_the_initials_of_its_words_and_word_pairs():
+    terms = analysis.analyse_document(doc(body="加强专利保护，严格专利保护，发展集成电路产业")).body_terms
+    assert {"zlbh", "jcdl"} <= set(terms)  # two words side by side; one dictionary word
+    assert not {"zl", "bh", "jc"} & set(terms)  # two letters: hopelessly ambiguous
+    assert "fzjcdl" not in terms  # nobody abbreviates a run of words
+    assert terms.count("zlbh") == 1  # once per document: they only find documents, the words rank them
+    # a domain word is read through the dictionary instead (keeps the index small)
+    assert "zscq" not in analysis.analyse_document(doc(body="保护知识产权")).body_terms
+
+
+def test_a_heteronym_is_read_as_in_its_word():
+    assert analysis.term_initials("银行业务") == "yhyw"  # 行: hang, not xing
+    assert analysis.term_initials("重庆火锅") == "cqhg"  # 重: chong, not zhong
+
+
+def test_initials_are_read_as_the_term_that_dominates_the_results():
+    texts = ["加强专利保护", "严格专利保护制度", "专利保护中心", "开展质量保护工作"]
+    assert analysis.dominant_reading("zlbh", texts) == "专利保护"
+    # neither dominates
+    assert analysis.dominant_reading("zlbh", ["加强专利保护", "开展质量保护工作"]) is None
+    assert analysis.dominant_reading("zlbh", ["专利保护", "无关", "无关", "无关"]) is None  # too few hold it
+    # 利保护中 lies across words (专利 / 保护 / 中心): a chance run of characters, not a reading
+    assert analysis.dominant_reading("lbhz", ["专利保护中心"] * 3) is None
 
 
 # --- on every backend ---------------------------------------------------------------------------------------
@@ -99,6 +147,28 @@ def loaded(search_backend):
     return search_backend
 
 
+def test_initials_find_what_they_stand_for_as_the_chinese_would(loaded):
+    results = loaded.search(SearchQuery(text="zlbh"))
+    # read from the document holding them as 专利保护, then searched as 专利保护: the words side by side
+    # first, then apart
+    assert keys(results) == ["together", "apart"]
+    assert results.suggestion == "专利保护"
+    assert "<mark>专利保护</mark>" in results.hits[0].snippet
+    chips = loaded.search(SearchQuery(text="jcdl"))
+    assert (keys(chips), chips.suggestion) == (["chips"], "集成电路")
+
+
+def test_three_letters_are_read_from_a_title_holding_them(search_backend):
+    search_backend.index(
+        [
+            doc("rules", "商标法实施条例解读", "条例共十章。"),  # a title is indexed under its initials
+            doc("case", "侵权案件通报", "依据商标法第五十七条作出处罚。"),
+        ]
+    )
+    results = search_backend.search(SearchQuery(text="sbf"))
+    assert (sorted(keys(results)), results.suggestion) == (["case", "rules"], "商标法")
+
+
 def test_run_together_pinyin_finds_a_name_held_only_in_the_body(loaded):
     results = loaded.search(SearchQuery(text="pixiandouban"))
     assert keys(results) == ["sauce"]
@@ -116,3 +186,39 @@ def test_no_half_reading_is_offered(search_backend):
     search_backend.index([doc("brand", "汉风重工", "徐州汉风重工有限公司，生产起重机械。")])
     results = search_backend.search(SearchQuery(text="hanfengzhonggong"))
     assert (keys(results), results.suggestion) == (["brand"], None)
+
+
+def test_an_english_word_that_spells_initials_still_finds_the_documents_holding_it(search_backend):
+    # 莱昂纳多 is read lai ang na duo: its documents make it the reading of "land", which still finds "land"
+    search_backend.index(
+        [
+            doc("english", "Land use", "Land use planning."),
+            doc("painter", "", "莱昂纳多的画作。"),
+            doc("life", "", "莱昂纳多生平。"),
+        ]
+    )
+    results = search_backend.search(SearchQuery(text="land"))
+    assert results.suggestion == "莱昂纳多"  # what most documents holding the initials hold …
+    assert "english" in keys(results)  # … but the word typed is still searched as typed
+
+
+def test_no_reading_is_offered_when_none_dominates(search_backend):
+    search_backend.index([doc("patent", "", "加强专利保护。"), doc("quality", "", "开展质量保护工作。")])
+    results = search_backend.search(SearchQuery(text="zlbh"))
+    assert sorted(keys(results)) == ["patent", "quality"]
+    assert results.suggestion is None
+
+
+def test_initials_are_read_only_from_documents_the_asker_may_see(search_backend):
+    hidden = ("agency:7",)
+    search_backend.index(
+        [
+            doc("public", "", "加强专利保护。"),
+            doc("lead:1", "", "开展质量保护工作。", access=hidden),
+            doc("lead:2", "", "质量保护不力。", access=hidden),
+        ]
+    )
+    public = search_backend.search(SearchQuery(text="zlbh"))
+    assert (keys(public), public.suggestion) == (["public"], "专利保护")
+    insider = search_backend.search(SearchQuery(text="zlbh", access=frozenset({PUBLIC, *hidden})))
+    assert insider.suggestion == "质量保护"

@@ -63,6 +63,8 @@ def test_pinyin_input_offers_chinese(client, site_index):
     body = response.json()
     assert body["total"] > 0
     assert body["suggestion"] == "知识产权"
+    initials = client.get("/api/v1/search", {"q": "zscq"}).json()
+    assert (initials["total"], initials["suggestion"]) == (body["total"], "知识产权")
 
 
 def test_header_has_search_box(client, site_index):
