@@ -30,6 +30,22 @@ def test_dev_set_meets_the_bar_on_this_database():
     assert all(s.ndcg >= 0.9 for s in report.by_type.values()), summary
 
 
+@pytest.mark.parametrize("query_set", ["set1", "set2"])
+def test_held_out_sets_meet_the_same_bar(query_set):
+    """Queries written apart from the dictionary (search/eval/heldout/README.md): the bar must not hold
+    on the development set alone."""
+    from search.registry import get_backend
+
+    report = evaluate(
+        get_backend(),
+        read_jsonl(DEV_SET / "corpus.jsonl"),
+        read_jsonl(DEV_SET.parent / "heldout" / query_set / "queries.jsonl"),
+    )
+    summary = {name: round(s.ndcg, 3) for name, s in report.by_type.items()}
+    assert report.overall.ndcg >= 0.95, summary
+    assert all(s.ndcg >= 0.9 for s in report.by_type.values()), summary
+
+
 def test_search_eval_leaves_the_real_index_alone_and_fails_below_the_bar(capsys):
     before = IndexEntry.objects.count()
     with pytest.raises(SystemExit):
