@@ -107,12 +107,15 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis pub/sub: one publish per pushed notification, and each process reads everything for
+            # its websockets from one subscription. The list-based layer made one blocking pop per message
+            # per process, so an alliance-wide lead queued its pushes behind hundreds of round trips.
+            # Delivery is at most once either way; the consumer's replay makes up for any loss (DESIGN §6).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 # redis-py 8 changed two defaults that break a channel layer: reads time out after 5 s,
-                # as long as the layer's blocking pop (idle consumers fail with TimeoutError), and a pool
-                # refuses its 101st connection (websockets joining together fail with HTTP 500). Give reads
-                # room beyond the pop and the pool the server's own client limit.
+                # and a pool refuses its 101st connection (websockets joining together failed with HTTP
+                # 500). Give reads room and the pool the server's own client limit.
                 "hosts": [
                     {
                         "address": REDIS_URL,
@@ -122,9 +125,6 @@ if REDIS_URL:
                     }
                 ],
                 "prefix": env_str("CHANNEL_PREFIX", "ipp"),
-                # All websockets of one process share one Redis list, which holds 100 messages by
-                # default: an alliance-wide lead pushed to more officers than that at once lost the rest.
-                "capacity": 10_000,
             },
         }
     }

@@ -1,10 +1,11 @@
 """Notifications: written with the change, pushed after commit, replayed on reconnect, e-mailed,
 reminders and escalation. Websocket tests run the real consumer and ASGI application in-process."""
 
+import asyncio
 from datetime import date, timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core import mail
@@ -39,17 +40,29 @@ def test_notifications_roll_back_with_a_failed_change(world, monkeypatch):
 
 @pytest.mark.django_db
 def test_push_goes_out_only_after_commit(world, django_capture_on_commit_callbacks):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(user_group_name(world.users["B_officer"].pk), channel)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         LeadFactory(
             author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
         )
     assert callbacks, "push and e-mail are deferred to commit"
-    for callback in callbacks:
-        callback()
-    message = async_to_sync(layer.receive)(channel)
+
+    async def listen_then_commit():
+        # One event loop throughout, as in a server: a channel of the Redis pub/sub layer lives in the loop
+        # that made it.
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(user_group_name(world.users["B_officer"].pk), channel)
+        try:
+            receiving = asyncio.create_task(layer.receive(channel))
+            await asyncio.sleep(0.5)
+            assert not receiving.done(), "nothing is pushed before the commit"
+            for callback in callbacks:  # the commit
+                await sync_to_async(callback)()
+            return await asyncio.wait_for(receiving, timeout=10)
+        finally:
+            await layer.group_discard(user_group_name(world.users["B_officer"].pk), channel)
+
+    message = async_to_sync(listen_then_commit)()
     row = Notification.objects.get(pk=message["id"])
     assert (message["type"], message["kind"], row.recipient) == (
         "notification.created",

@@ -44,11 +44,11 @@ def test_channel_layer_is_redis_and_delivers_between_layer_instances():
     from channels.layers import get_channel_layer
 
     sender = get_channel_layer()
-    assert sender.__class__.__name__ == "RedisChannelLayer"
+    assert sender.__class__.__name__ == "RedisPubSubChannelLayer"
     # A second, independent layer instance stands for another server process.
-    from channels_redis.core import RedisChannelLayer
+    from channels_redis.pubsub import RedisPubSubChannelLayer
 
-    receiver = RedisChannelLayer(
+    receiver = RedisPubSubChannelLayer(
         hosts=[settings.REDIS_URL], prefix=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
     )
 
@@ -65,8 +65,8 @@ def test_channel_layer_is_redis_and_delivers_between_layer_instances():
 
 
 def test_an_idle_listener_on_the_redis_layer_keeps_listening():
-    """A websocket consumer waits on a blocking pop of 5 s; redis-py 8 gives every socket a 5 s read
-    timeout by default, which tore idle consumers down with ``TimeoutError`` every few seconds."""
+    """redis-py 8 gives every socket a 5 s read timeout by default, which tore idle consumers down with
+    ``TimeoutError`` every few seconds (the list-based layer blocks for 5 s per pop)."""
     require("REDIS", redis_available(), "REDIS_URL is not set or Redis does not answer")
     import asyncio
 
@@ -78,7 +78,7 @@ def test_an_idle_listener_on_the_redis_layer_keeps_listening():
         channel = await layer.new_channel()
 
         async def send_later():
-            await asyncio.sleep(layer.brpop_timeout + 2.5)  # past one whole blocking pop
+            await asyncio.sleep(7.5)  # longer than redis-py 8's default read timeout
             await layer.send(channel, {"type": "check", "text": "迟到的消息"})
 
         sender = asyncio.create_task(send_later())
@@ -91,10 +91,9 @@ def test_an_idle_listener_on_the_redis_layer_keeps_listening():
 
 
 def test_three_hundred_websockets_joining_and_pushed_at_once_all_get_their_message():
-    """Officers' websockets join their groups through the layer's connection pool, which redis-py 8 caps
-    at 100 connections (the 101st websocket failed with HTTP 500); and the pushes of an alliance-wide lead
-    all land in the process's one Redis list, which channels-redis caps at 100 messages (the rest were
-    dropped without a word)."""
+    """The pushes of an alliance-wide lead reach every officer's websocket in one process at once: with
+    redis-py 8's 100-connection pool cap the 101st websocket failed with HTTP 500, and channels-redis'
+    list layer dropped every message past 100 per process."""
     require("REDIS", redis_available(), "REDIS_URL is not set or Redis does not answer")
     import asyncio
 
