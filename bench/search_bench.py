@@ -200,18 +200,19 @@ def queries(count: int, seed: int = 2026) -> list[tuple[str, str]]:
     for line in (SHARED / "search-eval" / "dev" / "queries.jsonl").read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         out.append((item["type"], item["query"]))
-    picked = 0
-    for i in range(3, count, max(1, count // 40)):
-        kind = [k for k, share in KINDS for _ in range(share)][i % 100]
-        if kind not in ("high_value_patent", "service_agency", "key_brand"):
-            continue
+    # Eight records spread over the collection, taking the kinds with identifiers in turn (the kind of
+    # record i is kinds[i % 100], so a fixed stride would keep landing on the same kind).
+    kinds = [k for k, share in KINDS for _ in range(share)]
+    wanted = ("high_value_patent", "key_brand", "service_agency")
+    for n in range(8):
+        start = n * count // 8
+        i = next(j for j in range(start, start + len(kinds)) if kinds[j % len(kinds)] == wanted[n % 3])
+        if i >= count:
+            break
         doc = next(generate(i + 1, seed=seed, part=i, parts=i + 1))
         value = doc.identifiers[0]
         text = {"high_value_patent": value.replace("ZL", "").replace(".", ""), "key_brand": f"注册号{value}"}
-        out.append(("identifier", text.get(kind, value)))
-        picked += 1
-        if picked >= 8:
-            break
+        out.append(("identifier", text.get(wanted[n % 3], value)))
     return out
 
 

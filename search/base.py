@@ -86,6 +86,15 @@ class AnalysedQuery:
         """``concepts``, or every group as a concept of its own when the analysis gave none."""
         return self.concepts or tuple((group,) for group in self.groups)
 
+    def relax(self, strict_total: int, per_page: int) -> bool:
+        """Whether documents holding only some of the concepts should follow the ``strict_total`` that hold
+        them all: when those fill less than a page — unless an identifier typed (a patent, registration or
+        credit code) found its record, which is then the answer, not the start of a list of everything
+        else that says 注册号 or 专利号."""
+        if strict_total >= per_page or len(self.groups) < 2:
+            return False
+        return not (self.identifiers and strict_total)
+
 
 @dataclass(frozen=True)
 class SearchQuery:

@@ -241,7 +241,7 @@ class DatabaseBackend(SearchBackend):
         engine = engine_class(self, analysed, query)
         total = engine.count(strict=True)
         strict = True
-        if total < per_page and len(analysed.groups) > 1:
+        if analysed.relax(total, per_page):
             strict = False
             total = engine.count(strict=False)
         rows = engine.page(strict=strict, offset=(page - 1) * per_page, limit=per_page) if total else []

@@ -514,7 +514,7 @@ class ElasticsearchBackend(SearchBackend):
                 response = self.client.search(index=self.index_name, body=search_body(probe, analysed))
                 analysed = read_initials(analysed, result_texts(response.body))
             response = self.client.search(index=self.index_name, body=search_body(query, analysed))
-            if response["hits"]["total"]["value"] < query.per_page and len(analysed.groups) > 1:
+            if analysed.relax(response["hits"]["total"]["value"], query.per_page):
                 counts = self.client.msearch(index=self.index_name, searches=statistics_body(analysed))
                 totals = [r["hits"]["total"]["value"] for r in counts.body["responses"]]
                 idf = inverse_frequencies(totals, analysed)

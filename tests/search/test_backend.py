@@ -61,6 +61,24 @@ def test_identifier_finds_its_record_first(loaded):
         assert keys(loaded.search(SearchQuery(text=text)))[:1] == ["p:1"], text
 
 
+def test_identifier_typed_with_words_finds_only_its_record_and_the_words_when_it_matches_none(
+    search_backend,
+):
+    search_backend.index(
+        [
+            document("brand", "汉风", "“汉风”注册商标，商标注册号第14885868号。", kind="key_brand"),
+            *(
+                document(f"other:{i}", f"商标{i}", f"商标注册号第{30000000 + i}号。", kind="key_brand")
+                for i in range(3)
+            ),
+        ]
+    )
+    found = search_backend.search(SearchQuery(text="注册号14885868"))
+    assert (keys(found), found.total) == (["brand"], 1)
+    # A mistyped number matches nothing: what else holds 注册号 is better than an empty page.
+    assert search_backend.search(SearchQuery(text="注册号14885869")).total == 4
+
+
 def test_title_match_ranks_above_body_match(search_backend):
     search_backend.index(
         [

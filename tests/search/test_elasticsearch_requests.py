@@ -416,6 +416,15 @@ def test_the_second_pass_weighs_concepts_by_the_counts_it_asked_for():
     assert client.calls[2][1] == relaxed
 
 
+def test_an_identifier_that_found_its_record_is_not_followed_by_a_second_pass():
+    client = AnsweringClient([], total=1)
+    es.ElasticsearchBackend(client=client, index="ipp-test").search(SearchQuery(text="注册号14885868"))
+    assert len(client.calls) == 1
+    client = RecordingClient([1000, 900, 0, 900, 0])  # the number matches nothing: the words still help
+    es.ElasticsearchBackend(client=client, index="ipp-test").search(SearchQuery(text="注册号14885868"))
+    assert [name for name, _ in client.calls] == ["search", "msearch", "search"]
+
+
 class AnsweringClient:
     """Answers every ``search`` with the same hits, and records the requests."""
 
