@@ -18,6 +18,7 @@ class HeadingBlock(blocks.StructBlock):
         label=_("级别"),
         choices=[("h2", _("二级标题")), ("h3", _("三级标题")), ("h4", _("四级标题"))],
         default="h2",
+        search_index=False,  # the editor's choice, not the page's words
     )
 
     class Meta:
@@ -49,7 +50,10 @@ class QuoteBlock(blocks.StructBlock):
 
 class NoticeBlock(blocks.StructBlock):
     tone = blocks.ChoiceBlock(
-        label=_("类型"), choices=[("info", _("提示")), ("warning", _("注意"))], default="info"
+        label=_("类型"),
+        choices=[("info", _("提示")), ("warning", _("注意"))],
+        default="info",
+        search_index=False,
     )
     text = blocks.RichTextBlock(label=_("内容"), features=["bold", "link", "ul", "ol"])
 

@@ -76,7 +76,7 @@ def page_document(page) -> IndexDocument | None:
         key=f"page:{page.pk}",
         kind=kind,
         title=page.title,
-        body=" ".join(p for p in body_parts if p),
+        body=" ".join(dict.fromkeys(p for p in body_parts if p)),  # a summary copied as listing text: once
         url=page.url or "",
         access=(PUBLIC,),
         date=date,

@@ -84,3 +84,15 @@ def test_search_page_query_count_is_bounded(client, site_index, django_assert_ma
     with django_assert_max_num_queries(26):
         response = client.get(reverse("search:search"), {"q": "知识产权 保护", "city": "徐州市"})
     assert response.status_code == 200
+
+
+def test_a_page_is_indexed_by_its_own_words_once(demo):
+    from portal.models import PolicyDocumentPage
+
+    policy = PolicyDocumentPage.objects.live().get(title__startswith="合肥市知识产权运营服务体系")
+    assert policy.listing_summary == policy.summary  # the demo copies it, as editors often do
+    document = next(d for d in page_documents() if d.key == f"page:{policy.pk}")
+    assert document.body.count(policy.summary) == 1  # also the listing text: indexed once
+    # The editor's choice of heading level or notice tone is not what the page says.
+    for label in ("二级标题", "三级标题", "提示", "注意"):
+        assert label not in document.body, label
