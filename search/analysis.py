@@ -100,6 +100,11 @@ def surface_forms(term: str) -> tuple[str, ...]:
     return synonym_table()[1].get(term, (term,))
 
 
+def is_domain_term(word: str) -> bool:
+    """Whether a word is of the domain vocabulary: ``data/dictionary.txt`` or a form in ``synonyms.txt``."""
+    return word in domain_words() or word in synonym_table()[1] or word in synonym_table()[0]
+
+
 # --- folding ---------------------------------------------------------------------------------------
 
 
@@ -591,9 +596,7 @@ def initials_words(letters: str, limit: int = PINYIN_CANDIDATES) -> list[str]:
     国家知识产权局 through 国知局), canonical, commonest first. Other dictionary words are not read: the
     index's own initials terms find them, and which of them is meant shows in the results
     (:func:`dominant_reading`)."""
-    forms = synonym_table()[1]
-    domain = domain_words()
-    words = [w for w in _words_by_initials().get(letters, ()) if w in domain or canonical(w) in forms]
+    words = [w for w in _words_by_initials().get(letters, ()) if is_domain_term(w)]
     return list(dict.fromkeys(canonical(w) for w in words))[:limit]
 
 
@@ -756,11 +759,6 @@ def _neighbour_phrases(pieces: list[list[str]]) -> tuple[list[tuple[str, ...]], 
     return phrases, proximity
 
 
-def is_domain_term(word: str) -> bool:
-    """Whether a word is of the domain vocabulary: ``data/dictionary.txt`` or a form in ``synonyms.txt``."""
-    return word in domain_words() or word in synonym_table()[1] or word in synonym_table()[0]
-
-
 def _reading(
     chunk: str, pieces: list[tuple[str, list[str]]]
 ) -> tuple[list[tuple[str, ...]], tuple[str, ...] | None]:
@@ -829,7 +827,7 @@ def analyse_query(text: str, *, initials_read: dict[str, str] | None = None) -> 
     whole = "".join(ascii_run)
     # A query made only of pinyin: first try reading it all as one word (dili biaozhi → 地理标志).
     if ascii_run and all(c.isascii() and c.isalpha() for c in ascii_run) and len(ascii_run) > 1:
-        readings = [w for w in pinyin_words(whole) if w in domain_words() or w in synonym_table()[1]]
+        readings = [w for w in pinyin_words(whole) if is_domain_term(w)]
         if readings:
             add_reading(whole, [(whole, readings)])
             chunks = []
