@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the blind held-out query set /tmp/heldout-2/queries.jsonl.
+"""Build the blind held-out query set (queries.jsonl next to this file).
 
 Stdlib only, deterministic.  Each query carries a concept table: a list of
 concepts, each concept a list of simplified-Chinese surface forms.  A document
@@ -27,10 +27,9 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), *[".."] * 5, "shared", "search-eval", "corpus.jsonl"
-)
-DEV = "/work/shared/search-eval/dev/queries.jsonl"
+SHARED = os.path.join(HERE, *[".."] * 5, "shared", "search-eval")
+CORPUS = os.path.join(SHARED, "corpus.jsonl")
+DEV = os.path.join(SHARED, "dev", "queries.jsonl")
 
 # (query, type, concepts)
 QUERIES = [
