@@ -19,8 +19,8 @@ from portal.identifiers import (
     normalise_trademark_number,
 )
 
-from .models import CaseLead, IdentifierKind, LeadIdentifier
-from .permissions import Actor, lead_policy
+from .models import SENSITIVE_IDENTIFIER_KINDS, CaseLead, IdentifierKind, LeadIdentifier
+from .permissions import Access, Actor, lead_policy
 
 
 def identifiers_of(lead: CaseLead) -> set[tuple[str, str]]:
@@ -58,16 +58,26 @@ class RelatedLead:
 
 
 def related_leads(*, actor: Actor, lead: CaseLead, limit: int = 20) -> list[RelatedLead]:
-    """Other leads sharing an identifier with ``lead`` that ``actor`` may see, most recent first."""
-    mine = list(LeadIdentifier.objects.filter(lead=lead).values_list("kind", "value"))
-    if not mine:
+    """Other leads sharing an identifier with ``lead`` that ``actor`` may see, most recent first.
+
+    Only identifiers ``actor`` may read on both leads link them: with the summary of a restricted lead,
+    its suspect's credit code, phone and shop URL link it to nothing (they would name the suspect).
+    """
+    access = lead_policy.access(actor, lead)
+    # The lead's identifiers as its fields give them (the stored rows are kept equal to these on save).
+    mine = [
+        (kind, value)
+        for kind, value in sorted(identifiers_of(lead))
+        if access is Access.FULL or kind not in SENSITIVE_IDENTIFIER_KINDS
+    ]
+    if access is Access.NONE or not mine:
         return []
     # One (kind, value) index lookup per identifier of this lead, then the policy's filter.
     same = Q()
     for kind, value in mine:
         same |= Q(kind=kind, value=value)
     candidates = LeadIdentifier.objects.filter(same).exclude(lead=lead).exclude(lead__status="draft")
-    matches = lead_policy.rows_of_visible_leads(actor, candidates).values_list("lead_id", "kind", "value")
+    matches = lead_policy.readable_identifiers(actor, candidates).values_list("lead_id", "kind", "value")
     shared: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for lead_id, kind, value in matches[:500]:
         shared[lead_id].append((IdentifierKind(kind).label, value))
@@ -94,9 +104,9 @@ def clusters(*, actor: Actor, min_leads: int = 2, limit: int = 50) -> list[Clust
     computed over the leads visible to them.
     """
     visible = lead_policy.visible(actor).exclude(status="draft")
+    readable = lead_policy.readable_identifiers(actor, LeadIdentifier.objects.filter(lead__in=visible))
     groups = (
-        LeadIdentifier.objects.filter(lead__in=visible)
-        .values("kind", "value")
+        readable.values("kind", "value")
         .annotate(
             lead_count=Count("lead", distinct=True),
             city_count=Count("lead__originating_agency__division_code", distinct=True),
@@ -107,7 +117,7 @@ def clusters(*, actor: Actor, min_leads: int = 2, limit: int = 50) -> list[Clust
     result = []
     for group in groups:
         leads = list(
-            visible.filter(identifiers__kind=group["kind"], identifiers__value=group["value"])
+            visible.filter(pk__in=readable.filter(kind=group["kind"], value=group["value"]).values("lead_id"))
             .select_related("originating_agency")
             .order_by("-sent_at")[:20]
         )

@@ -427,6 +427,14 @@ class IdentifierKind(models.TextChoices):
     PATENT = "patent", _("专利号")
 
 
+#: Kinds read from the suspect's identity — sensitive fields (``CaseLead.SENSITIVE_FIELDS``:
+#: ``suspect_credit_code``, ``suspect_phone``, ``suspect_shop_url``). A viewer correlates through them
+#: only on leads whose sensitive fields it may read; trademark and patent numbers are in every summary.
+SENSITIVE_IDENTIFIER_KINDS = frozenset(
+    {IdentifierKind.CREDIT_CODE, IdentifierKind.PHONE, IdentifierKind.SHOP_URL}
+)
+
+
 class LeadIdentifier(models.Model):
     """A normalised identifier found in a lead; leads sharing one are correlated (串并案)."""
 

@@ -17,10 +17,17 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from .models import CaseLead, CaseLeadGroupObjectPermission, LeadAttachment, LeadRecipient, RecipientStatus
+from .models import (
+    SENSITIVE_IDENTIFIER_KINDS,
+    CaseLead,
+    CaseLeadGroupObjectPermission,
+    LeadAttachment,
+    LeadRecipient,
+    RecipientStatus,
+)
 
 #: Roles that work with leads. Editors, reviewers and credit officers — and superusers as such — do not.
 LEAD_ROLES = frozenset({"officer", "liaison", "secretariat"})
@@ -263,6 +270,27 @@ class LeadPermissionPolicy:
             permission_id=permission_id(self.VIEW),
         )
         return queryset.filter(Exists(granted))
+
+    def readable_identifiers(self, actor: Actor, queryset: QuerySet) -> QuerySet:
+        """Identifier rows (``LeadIdentifier``) ``actor`` may read: a trademark or patent number on any
+        lead it may see; a credit code, phone or shop URL — the suspect's identity — only on leads whose
+        sensitive fields it may read. Correlation (related leads, clusters) goes through nothing else, so
+        a restricted lead's suspect is never revealed by what it is linked to."""
+        if not actor.works_with_leads:
+            return queryset.none()
+
+        def holds(codename):
+            return Exists(
+                CaseLeadGroupObjectPermission.objects.filter(
+                    content_object_id=OuterRef("lead_id"),
+                    group_id__in=actor.group_ids,
+                    permission_id=permission_id(codename),
+                )
+            )
+
+        return queryset.filter(
+            holds(self.VIEW), ~Q(kind__in=SENSITIVE_IDENTIFIER_KINDS) | holds(self.SENSITIVE)
+        )
 
     def visible_among(self, actor: Actor, lead_ids) -> set[int]:
         """Which of a few ``lead_ids`` ``actor`` may see (probes each one, never collects the agency's
