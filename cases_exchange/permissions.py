@@ -79,10 +79,10 @@ def actor_for_user(user) -> Actor:
     cached = getattr(user, "_lead_actor", None)
     if cached is not None:
         return cached
-    from alliances.models import Agency, Membership
+    from alliances.models import Membership
 
-    agency = Agency.objects.filter(pk=user.agency_id, is_active=True).values("group_id").first()
-    if agency is None:
+    agency = user.agency  # read with the user by the session's backend (portal.auth_backends)
+    if not agency.is_active:
         return NOBODY
     secretariat = frozenset()
     if user.role == "secretariat":
@@ -93,7 +93,7 @@ def actor_for_user(user) -> Actor:
         )
     actor = Actor(
         agency_id=user.agency_id,
-        group_ids=frozenset({agency["group_id"]}),
+        group_ids=frozenset({agency.group_id}),
         user=user,
         role=user.role,
         secretariat_alliance_ids=secretariat,
@@ -198,15 +198,32 @@ class LeadPermissionPolicy:
     def can_comment(self, actor: Actor, lead: CaseLead) -> bool:
         return self.access(actor, lead) >= Access.SUMMARY
 
-    def own_recipient(self, actor: Actor, lead: CaseLead) -> LeadRecipient | None:
-        """``actor``'s agency's current (not transferred-away) row for ``lead``, if it may see the lead."""
+    def own_recipient(self, actor: Actor, lead: CaseLead, among=None) -> LeadRecipient | None:
+        """``actor``'s agency's current (not transferred-away) row for ``lead``, if it may see the lead.
+
+        ``among``: the lead's recipient rows when the caller has read them all already (the lead page
+        shows them), so that the row is picked from those instead of read again.
+        """
         if self.access(actor, lead) is Access.NONE:
             return None
-        row = (
-            LeadRecipient.objects.filter(lead=lead, agency_id=actor.agency_id)
-            .exclude(status=RecipientStatus.TRANSFERRED)
-            .first()
-        )
+        if among is None:
+            row = (
+                LeadRecipient.objects.filter(lead=lead, agency_id=actor.agency_id)
+                .exclude(status=RecipientStatus.TRANSFERRED)
+                .order_by("pk")
+                .first()
+            )
+        else:
+            row = next(
+                (
+                    r
+                    for r in sorted(among, key=lambda r: r.pk)
+                    if r.lead_id == lead.pk
+                    and r.agency_id == actor.agency_id
+                    and r.status != RecipientStatus.TRANSFERRED
+                ),
+                None,
+            )
         if row is not None:
             row.lead = lead  # the same instance, so later checks reuse its memoised permissions
         return row

@@ -153,7 +153,22 @@ def recipient_choices(*, actor: Actor):
     )
 
 
-def lead_page_context(*, actor: Actor, lead: CaseLead, access: Access, own: LeadRecipient | None) -> dict:
+def lead_recipients(lead: CaseLead) -> list[LeadRecipient]:
+    """Every recipient row of ``lead`` in the order they were created, with the agencies they name."""
+    rows = list(lead.recipients.select_related("agency", "transferred_from__agency").order_by("pk"))
+    for row in rows:
+        row.lead = lead  # the same instance, so permission checks reuse its memoised grants
+    return rows
+
+
+def lead_page_context(
+    *,
+    actor: Actor,
+    lead: CaseLead,
+    access: Access,
+    own: LeadRecipient | None,
+    recipients: list[LeadRecipient] | None = None,
+) -> dict:
     is_originator = lead_policy.is_originator(actor, lead)
     all_attachments = list(lead.attachments.select_related("agency"))
     attachments = [a for a in all_attachments if lead_policy.can_download(actor, a)]
@@ -170,9 +185,7 @@ def lead_page_context(*, actor: Actor, lead: CaseLead, access: Access, own: Lead
         "is_originator": is_originator,
         "can_edit": lead_policy.can_edit(actor, lead),
         "can_handle": own is not None and lead_policy.can_handle(actor, own),
-        "recipients": list(
-            lead.recipients.select_related("agency", "transferred_from__agency").order_by("pk")
-        ),
+        "recipients": recipients if recipients is not None else lead_recipients(lead),
         "comments": list(lead.comments.select_related("author", "agency")),
         "attachments": attachments,
         "hidden_attachments": hidden_attachments,

@@ -375,13 +375,15 @@ def recipient_mark_read(*, actor: Actor, recipient: LeadRecipient, request=None)
     """The first time someone of the receiving agency opens the lead."""
     if recipient.status != RecipientStatus.DELIVERED or recipient.agency_id != actor.agency_id:
         return recipient
+    read_at = timezone.now()
     with transaction.atomic():
         updated = LeadRecipient.objects.filter(pk=recipient.pk, status=RecipientStatus.DELIVERED).update(
-            status=RecipientStatus.READ, read_at=timezone.now()
+            status=RecipientStatus.READ, read_at=read_at
         )
         if updated:
             selectors.lead_counts_invalidate([recipient.agency_id])  # update() sends no signals
-            recipient.refresh_from_db()
+            # What the statement wrote, set on the row in hand (its lead and agency stay loaded).
+            recipient.status, recipient.read_at = RecipientStatus.READ, read_at
             notifications.notify_agencies(
                 agency_ids={recipient.lead.originating_agency_id} - {actor.agency_id},
                 kind=Notification.Kind.LEAD_STATUS,

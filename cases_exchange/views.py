@@ -297,12 +297,17 @@ def lead_detail(request, pk):
     lead, access = lead_policy.get_or_404(
         actor, pk, CaseLead.objects.select_related("alliance", "originating_agency")
     )
-    own = lead_policy.own_recipient(actor, lead)
+    # The page lists every recipient row anyway; the viewer's own is picked from them, and marking it
+    # read updates that same row in the list.
+    recipients = selectors.lead_recipients(lead)
+    own = lead_policy.own_recipient(actor, lead, among=recipients)
     if own is not None:
         own = services.recipient_mark_read(actor=actor, recipient=own, request=request)
     if access is Access.FULL:
         audit_record(actor=actor, action=AuditAction.READ, obj=lead, request=request)
-    context = selectors.lead_page_context(actor=actor, lead=lead, access=access, own=own)
+    context = selectors.lead_page_context(
+        actor=actor, lead=lead, access=access, own=own, recipients=recipients
+    )
     if request.GET.get("fragment") == "recipients":
         return render(request, "cases_exchange/includes/recipients.html", context)
     deciding = own is not None and own.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)

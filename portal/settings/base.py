@@ -146,7 +146,9 @@ ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user's agency with the user (sessions name this path: renaming
+    # it signs everyone out once).
+    "portal.auth_backends.PortalModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Officers never act anonymously; guardian's anonymous user would only be a row to leak grants to.
