@@ -44,6 +44,7 @@ check: $(STAMP)
 ## make messages — refresh and compile translations (needs GNU gettext: apt-get install gettext)
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en --no-obsolete -i ".venv/*" -i "var/*" -i "bench/*" -i "tests/*"
+	$(BIN)/python manage.py source_catalogue
 	$(BIN)/python manage.py compilemessages -i ".venv"
 
 clean:

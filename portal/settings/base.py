@@ -179,7 +179,10 @@ X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames the site itself
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
+# portal/locale: the English translation and 简体中文 overrides for Wagtail; portal/locale_source: every
+# message of our code as its own 简体中文 translation, so that zh-hans lookups stop at the first catalogue
+# (`manage.py source_catalogue`).
+LOCALE_PATHS = [BASE_DIR / "portal" / "locale", BASE_DIR / "portal" / "locale_source"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
