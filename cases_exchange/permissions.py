@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Case, Exists, OuterRef, Q, QuerySet, When
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from .models import (
@@ -308,6 +309,29 @@ class LeadPermissionPolicy:
         return queryset.filter(
             holds(self.VIEW), ~Q(kind__in=SENSITIVE_IDENTIFIER_KINDS) | holds(self.SENSITIVE)
         )
+
+    def readable_audit_records(self, actor: Actor, queryset: QuerySet) -> QuerySet:
+        """Audit records (``AuditEvent``) among ``queryset`` that ``actor`` may read: a record about a
+        lead names it (reference and title), so it is shown only to those who may see that lead; other
+        records (an export, a tip without a lead) pass."""
+        if not actor.works_with_leads:
+            return queryset.none()
+        # object_id is text (records name objects of any kind); only a lead's is read as a number, and
+        # CASE makes sure no other is ever cast.
+        lead_ref = Case(
+            When(
+                Q(object_type=CaseLead._meta.model_name) & ~Q(object_id=""),
+                then=Cast("object_id", BigIntegerField()),
+            ),
+            default=None,
+            output_field=BigIntegerField(),
+        )
+        granted = CaseLeadGroupObjectPermission.objects.filter(
+            content_object_id=OuterRef("lead_ref"),
+            group_id__in=actor.group_ids,
+            permission_id=permission_id(self.VIEW),
+        )
+        return queryset.alias(lead_ref=lead_ref).filter(Q(lead_ref__isnull=True) | Exists(granted))
 
     def visible_among(self, actor: Actor, lead_ids) -> set[int]:
         """Which of a few ``lead_ids`` ``actor`` may see (probes each one, never collects the agency's

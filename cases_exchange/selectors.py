@@ -286,14 +286,18 @@ def city_stats(*, actor: Actor, days: int = 365) -> list[dict]:
 
 
 def audit_events(*, actor: Actor, action: str = ""):
-    """Audit records a liaison (own agency) or secretariat (its alliances' members) may read."""
+    """Audit records a liaison (own agency) or secretariat (its alliances' current members) may read —
+    of those about a lead, only the ones on leads the reader may see."""
     if actor.secretariat_alliance_ids:
-        agencies = Membership.objects.filter(alliance_id__in=actor.secretariat_alliance_ids).values(
-            "agency_id"
+        agencies = (
+            Membership.objects.active()
+            .filter(alliance_id__in=actor.secretariat_alliance_ids)
+            .values("agency_id")
         )
         events = AuditEvent.objects.filter(actor_agency_id__in=agencies)
     else:
         events = AuditEvent.objects.filter(actor_agency_id=actor.agency_id)
+    events = lead_policy.readable_audit_records(actor, events)
     if action:
         events = events.filter(action=action)
     return events.select_related("actor_agency").order_by("-id")

@@ -125,3 +125,42 @@ def test_liaison_sees_own_agency_records_and_secretariat_the_alliances(client, w
     secretariat_page = client.get("/leads/audit/").content.decode()
     assert world.users["A_officer"].get_full_name() in secretariat_page
     assert world.users["D_officer"].get_full_name() not in secretariat_page
+
+
+def test_secretariat_reads_no_record_about_a_lead_it_may_not_see(client, world):
+    """A record about a lead names it: the secretariat sees its members' actions only on leads it may see
+    itself, and only of current members."""
+    from alliances.models import Membership
+
+    between_others = LeadFactory(
+        author=world.users["B_officer"],
+        distribution="named",
+        agency_ids=[world.agencies["C"].pk],
+        title="宿迁通报临沂的线索甲",
+    )
+    shared = LeadFactory(
+        author=world.users["B_officer"],
+        distribution="alliance",
+        alliance_ids=[world.huaihai.pk],
+        title="联盟内通报的线索乙",
+    )
+    # 成都 was once a member of 淮海 (an inactive membership): its 成渝 work is not 淮海's to read.
+    Membership.objects.create(alliance=world.huaihai, agency=world.agencies["D"], is_active=False)
+    LeadFactory(
+        author=world.users["D_officer"],
+        distribution="alliance",
+        alliance_ids=[world.chengyu.pk],
+        title="成渝内部的线索丙",
+    )
+    assert AuditEvent.objects.filter(object_id=str(between_others.pk), object_type="caselead").exists()
+    client.force_login(world.users["A_secretariat"])
+    page = client.get("/leads/audit/").content.decode()
+    assert shared.title in page
+    assert between_others.title not in page
+    assert "成渝内部的线索丙" not in page
+    assert world.users["D_officer"].get_full_name() not in page
+    # 宿迁's liaison reads its own agency's records, on both of its leads.
+    client.force_login(world.users["B_liaison"])
+    page = client.get("/leads/audit/").content.decode()
+    assert between_others.title in page
+    assert shared.title in page
