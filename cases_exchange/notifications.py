@@ -30,11 +30,11 @@ def user_group_name(user_id: int) -> str:
 
 
 def agency_users(agency_ids, *, roles=NOTIFIED_ROLES) -> list[int]:
-    """Ids of the active users of ``agency_ids`` who work with leads."""
+    """Ids of the active users of ``agency_ids`` who work with leads (none of a deactivated agency)."""
     return list(
-        User.objects.filter(agency_id__in=list(agency_ids), is_active=True, role__in=roles).values_list(
-            "id", flat=True
-        )
+        User.objects.filter(
+            agency_id__in=list(agency_ids), agency__is_active=True, is_active=True, role__in=roles
+        ).values_list("id", flat=True)
     )
 
 
@@ -108,8 +108,16 @@ def _enqueue_email(ids) -> None:
         logger.warning("could not enqueue e-mail for notifications %s", ids[:5], exc_info=True)
 
 
+def readable(user) -> Q:
+    """Which of ``user``'s notifications it may read now: those about no lead, and those about a lead it
+    may still see (access ends with a revoked grant or a deactivated agency)."""
+    from .permissions import actor_for_user, lead_policy
+
+    return Q(lead__isnull=True) | lead_policy.sees(actor_for_user(user), "lead_id")
+
+
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.filter(readable(user), recipient=user, read_at__isnull=True).count()
 
 
 def feed_after(user, after_id: int, limit: int = 100):

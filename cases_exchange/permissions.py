@@ -282,12 +282,18 @@ class LeadPermissionPolicy:
         """
         if not actor.works_with_leads:
             return queryset.none()
+        return queryset.filter(self.sees(actor, lead_field))
+
+    def sees(self, actor: Actor, lead_field: str = "lead_id") -> Q:
+        """A condition on rows that name a lead (``lead_field``): ``actor`` may see that lead."""
+        if not actor.works_with_leads:
+            return Q(pk__in=[])
         granted = CaseLeadGroupObjectPermission.objects.filter(
             content_object_id=OuterRef(lead_field),
             group_id__in=actor.group_ids,
             permission_id=permission_id(self.VIEW),
         )
-        return queryset.filter(Exists(granted))
+        return Q(Exists(granted))
 
     def readable_identifiers(self, actor: Actor, queryset: QuerySet) -> QuerySet:
         """Identifier rows (``LeadIdentifier``) ``actor`` may read: a trademark or patent number on any

@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from .models import Notification, NotificationPreference
+from .notifications import visible_to_recipient
 
 
 def _email_for(notification) -> tuple[str, str]:
@@ -22,16 +23,29 @@ def send_notification_emails(notification_ids):
     sent = 0
     rows = (
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
-        .select_related("recipient", "lead", "actor_agency")
+        .select_related("recipient__agency", "lead", "actor_agency")
         .order_by("pk")
     )
     prefs = {
         p.user_id: p
         for p in NotificationPreference.objects.filter(user_id__in=[n.recipient_id for n in rows])
     }
+    # Access may have ended between the change and this run (a revoked grant, a deactivated agency or
+    # user): what a recipient may no longer read is not e-mailed either.
+    by_user: dict[int, list[Notification]] = {}
+    for notification in rows:
+        by_user.setdefault(notification.recipient_id, []).append(notification)
+    readable = {
+        n.pk
+        for mine in by_user.values()
+        if mine[0].recipient.is_active
+        for n in visible_to_recipient(mine, mine[0].recipient)
+    }
     for notification in rows:
         user = notification.recipient
         pref = prefs.get(user.pk)
+        if notification.pk not in readable:
+            continue
         if not user.email or (pref is not None and not pref.wants_email(notification.kind)):
             continue
         subject, body = _email_for(notification)

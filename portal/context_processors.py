@@ -18,10 +18,11 @@ def portal(request):
         from django.db.models import Count, Max, Q
 
         from cases_exchange.models import Notification
+        from cases_exchange.notifications import readable
         from cases_exchange.permissions import actor_for_user
 
         summary = Notification.objects.filter(recipient=user).aggregate(
-            unread=Count("id", filter=Q(read_at__isnull=True)), last_id=Max("id")
+            unread=Count("id", filter=Q(read_at__isnull=True) & readable(user)), last_id=Max("id")
         )
         context["unread_notifications"] = summary["unread"]
         context["last_notification_id"] = summary["last_id"] or 0

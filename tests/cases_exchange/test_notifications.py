@@ -10,6 +10,7 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 
 from cases_exchange import audit as audit_module
 from cases_exchange import services
@@ -269,3 +270,24 @@ def test_a_push_that_arrives_before_an_earlier_one_is_repaired_from_the_database
 
     received, expected = async_to_sync(scenario)()
     assert received == expected
+
+
+@pytest.mark.django_db
+def test_a_deactivated_agency_is_told_nothing_more(world, client, django_capture_on_commit_callbacks):
+    """Once an agency is deactivated its users see no lead, so they get no new notifications, no e-mail
+    for ones still unsent, and the unread counter counts none about leads."""
+    lead = LeadFactory(
+        author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
+    )
+    officer = world.users["B_officer"]
+    assert Notification.objects.filter(recipient=officer, lead=lead, emailed_at__isnull=True).exists()
+    agency = world.agencies["B"]
+    agency.is_active = False
+    agency.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_add(actor=world.actors["A_officer"], lead=lead, body="补充了新的证据")
+    assert not Notification.objects.filter(recipient=officer, kind="lead_comment").exists()
+    call_command("notifications_email")  # the delivery notice written before, never e-mailed
+    assert officer.email not in {address for message in mail.outbox for address in message.to}
+    client.force_login(officer)
+    assert client.get(reverse("cases_exchange:notification_feed")).json()["unread"] == 0
