@@ -23,12 +23,14 @@ class SearchParams(Schema):
 
 
 class HitOut(Schema):
+    """One result. No relevance score: it is computed from statistics over the whole index, leads
+    the caller may not see included, so its changes would tell how many hidden leads hold a word."""
+
     key: str
     kind: str
     title: str
     url: str
     snippet: str
-    score: float
     date: date | None
 
 

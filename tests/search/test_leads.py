@@ -62,6 +62,14 @@ def test_anonymous_never_sees_leads(world, lead, client):
     assert api["total"] == 0
 
 
+def test_the_api_gives_no_score_that_would_count_hidden_leads(world, lead, client):
+    """Scores come from index-wide statistics (hidden leads included): the API returns order, not scores."""
+    client.force_login(world.users["B_officer"])
+    hits = client.get("/api/v1/search", {"q": "砀山酥梨"}).json()["hits"]
+    assert hits
+    assert all(set(hit) == {"key", "kind", "title", "url", "snippet", "date"} for hit in hits)
+
+
 def test_sensitive_fields_are_not_indexed(world, lead):
     officer = world.users["B_officer"]
     for text in ("仓库位于某路", "某某果业商行"):
