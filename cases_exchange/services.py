@@ -460,6 +460,13 @@ def recipient_transfer(
         .exists()
     )
     _require(not already, _("“%(agency)s”已在办理这条线索。") % {"agency": to_agency.name}, "duplicate")
+    # A closed row holds that agency's feedback (case number, goods, fines) — part of the statistics; a
+    # transfer must not replace it.
+    _require(
+        not LeadRecipient.objects.filter(lead=lead, agency=to_agency, status=RecipientStatus.CLOSED).exists(),
+        _("“%(agency)s”已办结这条线索，不能再次移送给该单位。") % {"agency": to_agency.name},
+        "closed_there",
+    )
     recipient.status = RecipientStatus.TRANSFERRED
     recipient.reason = reason.strip()
     recipient.decided_at = timezone.now()
@@ -468,7 +475,8 @@ def recipient_transfer(
     accept_due, feedback_due = deadlines_for(
         alliance=lead.alliance, start=today, key_protection=lead.is_key_protection
     )
-    LeadRecipient.objects.filter(lead=lead, agency=to_agency).delete()  # an earlier finished row is replaced
+    # An earlier declined or transferred-on row is replaced (its reason stays in the audit record).
+    LeadRecipient.objects.filter(lead=lead, agency=to_agency).delete()
     new = LeadRecipient.objects.create(
         lead=lead,
         agency=to_agency,

@@ -274,6 +274,33 @@ class TestRecipientWorkflow:
         assert counts() == before
         assert b_row(world, lead).status == RecipientStatus.DELIVERED
 
+    def test_transfer_never_replaces_an_agency_s_closed_case(self, world):
+        """临沂 has closed its part with feedback figures: 宿迁 cannot transfer the lead to it again (the
+        row with the case number and fines would be replaced, and leave the statistics)."""
+        lead = LeadFactory(
+            author=world.users["A_officer"],
+            distribution="named",
+            agency_ids=[world.agencies["B"].pk, world.agencies["C"].pk],
+        )
+        c_row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["C"])
+        c_actor = world.actors["C_officer"]
+        services.recipient_accept(actor=c_actor, recipient=c_row)
+        services.recipient_feedback(
+            actor=c_actor, recipient=c_row, kind="filed", case_number="临市监立〔2026〕88号", fines=50000
+        )
+        services.recipient_close(actor=c_actor, recipient=c_row)
+        before = counts()
+        with pytest.raises(ValidationError, match="已办结这条线索"):
+            services.recipient_transfer(
+                actor=world.actors["B_officer"],
+                recipient=b_row(world, lead),
+                to_agency=world.agencies["C"],
+                reason="涉案仓库在临沂",
+            )
+        assert counts() == before
+        closed = LeadRecipient.objects.get(lead=lead, agency=world.agencies["C"])
+        assert (closed.status, closed.case_number, closed.fines) == ("closed", "临市监立〔2026〕88号", 50000)
+
     def test_credit_officer_of_the_recipient_agency_cannot_act(self, world):
         lead = named_lead(world)
         with pytest.raises(Http404):
