@@ -21,6 +21,8 @@ replays check visibility again, and the content is always fetched through the po
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from portal.models import User
+
 from .notifications import feed_after, user_group_name, visible_to_recipient
 
 REPLAY_LIMIT = 500
@@ -85,7 +87,12 @@ def replay_with_watermark(user, last_id: int) -> tuple[list[tuple[int, str]], in
     first, and the highest id read (visible or not) — the new high-water mark."""
     rows = list(feed_after(user, last_id, limit=REPLAY_LIMIT))
     highest = rows[-1].pk if rows else last_id
-    return [(n.pk, n.kind) for n in visible_to_recipient(rows, user)], highest
+    # A connection lives for hours: who the user is now (still active, which agency, whether that agency
+    # is active) is read again rather than taken from the user object of the handshake.
+    current = User.objects.select_related("agency").filter(pk=user.pk, is_active=True).first()
+    if current is None:
+        return [], highest
+    return [(n.pk, n.kind) for n in visible_to_recipient(rows, current)], highest
 
 
 def latest_id(user) -> int:

@@ -291,3 +291,22 @@ def test_a_deactivated_agency_is_told_nothing_more(world, client, django_capture
     assert officer.email not in {address for message in mail.outbox for address in message.to}
     client.force_login(officer)
     assert client.get(reverse("cases_exchange:notification_feed")).json()["unread"] == 0
+
+
+@pytest.mark.django_db
+def test_replay_reads_who_the_user_is_now_not_at_the_handshake(world):
+    """A websocket connection keeps its user object for hours; replays check access as it is now."""
+    from cases_exchange.consumers import replay_with_watermark
+
+    officer = world.users["B_officer"]
+    LeadFactory(author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk])
+    items, _ = replay_with_watermark(officer, 0)
+    assert [kind for _, kind in items] == ["lead_received"]
+    agency = world.agencies["B"]
+    agency.is_active = False
+    agency.save()
+    assert replay_with_watermark(officer, 0)[0] == []  # same user object as before
+    agency.is_active = True
+    agency.save()
+    type(officer).objects.filter(pk=officer.pk).update(is_active=False)
+    assert replay_with_watermark(officer, 0)[0] == []
