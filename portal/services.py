@@ -22,7 +22,6 @@ ROLE_PERMISSIONS = {
     "审核": ["wagtailadmin.access_admin"],
     "联盟秘书处": [
         "wagtailadmin.access_admin",
-        "alliances.add_alliance",
         "alliances.change_alliance",
         "alliances.view_alliance",
         "alliances.add_agency",
@@ -35,6 +34,11 @@ ROLE_PERMISSIONS = {
     ],
     "信用监管": ["wagtailadmin.access_admin"],
 }
+
+
+#: Permissions an earlier version gave a role and it no longer has: taken away by ``role_groups_ensure``.
+#: Alliances are founded by their members' agreement and created by the platform's administrators.
+ROLE_PERMISSIONS_WITHDRAWN = {"联盟秘书处": ["alliances.add_alliance"]}
 
 
 @transaction.atomic
@@ -57,6 +61,11 @@ def role_groups_ensure() -> dict[str, Group]:
             ).first()
             if permission is not None:
                 group.permissions.add(permission)
+        for dotted in ROLE_PERMISSIONS_WITHDRAWN.get(name, ()):
+            app_label, codename = dotted.split(".")
+            group.permissions.remove(
+                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
         groups[name] = group
     return groups
 
