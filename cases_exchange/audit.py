@@ -40,10 +40,11 @@ class AuditAction:
 def _client(request) -> tuple[str | None, str]:
     if request is None:
         return None, ""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    # Behind the reverse proxy the left-most address is the client; locally REMOTE_ADDR is.
-    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return address or None, request.META.get("HTTP_USER_AGENT", "")[:200]
+    from portal.ratelimit import client_ip
+
+    # The address as the trusted proxies saw it, normalised (as the database stores it, so that the
+    # record's hash is computed over what is kept).
+    return client_ip(request) or None, request.META.get("HTTP_USER_AGENT", "")[:200]
 
 
 def chain_lock() -> AuditChainHead:

@@ -638,6 +638,9 @@ def tip_new(request):
         if not allowed:
             form.add_error(None, _("提交过于频繁，请一小时后再试，或拨打 12315 热线。"))
         elif form.is_valid() and _tip_is_human(form):
+            if not _tip_form_claim(form):
+                form.add_error(None, _("这份表单已经提交过；如需再次举报，请刷新页面后重新填写。"))
+                return render(request, "cases_exchange/tip_form.html", {"form": form})
             data = form.cleaned_data
             try:
                 tip = services.tip_submit(
@@ -658,6 +661,7 @@ def tip_new(request):
                     client_ip=client_ip(request),
                 )
             except ValidationError as error:
+                _tip_form_release(form)  # corrected and sent again with the same form
                 _apply_errors(form, error)
             else:
                 return render(request, "cases_exchange/tip_done.html", {"tip": tip}, status=201)
@@ -666,6 +670,20 @@ def tip_new(request):
     else:
         form = TipForm(cities=cities, initial={"started": _tip_signer.sign(str(timezone.now().timestamp()))})
     return render(request, "cases_exchange/tip_form.html", {"form": form})
+
+
+def _tip_form_key(form) -> str:
+    return "tip-form-used:" + hashlib.sha256(form.cleaned_data["started"].encode()).hexdigest()
+
+
+def _tip_form_claim(form) -> bool:
+    """One tip per form shown: the signed start time is claimed once (atomically, in the shared cache),
+    so a script cannot fetch one form and post it again and again."""
+    return cache.add(_tip_form_key(form), 1, 2 * 3600)
+
+
+def _tip_form_release(form) -> None:
+    cache.delete(_tip_form_key(form))
 
 
 def _tip_is_human(form) -> bool:

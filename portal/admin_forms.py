@@ -21,9 +21,12 @@ from wagtail.models import Site
 from wagtail.sites.views import IndexView as SiteIndexView
 from wagtail.users.forms import PagePermissionsForm
 
+from .ratelimit import RateLimitedSignIn
 
-class AdminLoginForm(LoginForm):
-    """Wagtail's sign-in form (``WAGTAILADMIN_USER_LOGIN_FORM``) with a translated password label."""
+
+class AdminLoginForm(RateLimitedSignIn, LoginForm):
+    """Wagtail's sign-in form (``WAGTAILADMIN_USER_LOGIN_FORM``) with a translated password label, rate
+    limited as the portal's own sign-in is."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,4 +38,6 @@ def _translated_path(request, code: str) -> str:
     # translate_url cannot reverse Wagtail's catch-all route with a query string; do it by prefix.
     prefix = f"/{get_language()}/"
     bare = path[len(prefix) - 1 :] if path.startswith(prefix) else path
+    # One leading slash: "/en//evil.example/x" must not become "//evil.example/x", a link off the site.
+    bare = "/" + bare.lstrip("/")
     return bare if code == settings.LANGUAGE_CODE else f"/{code}{bare}"

@@ -1,11 +1,14 @@
 """Small views of the portal app: health check (also the benchmark's framework floor), sign-in, errors."""
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+
+from .ratelimit import RateLimitedSignIn
 
 
 def healthz(request):
@@ -13,9 +16,14 @@ def healthz(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+class PortalAuthenticationForm(RateLimitedSignIn, AuthenticationForm):
+    pass
+
+
 class PortalLoginView(auth_views.LoginView):
     """Sign-in for officers and staff; editors may also use the Wagtail admin's own sign-in page."""
 
+    authentication_form = PortalAuthenticationForm
     template_name = "portal/login.html"
     redirect_authenticated_user = True
     extra_context = {"title": _("登录")}

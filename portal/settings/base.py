@@ -134,6 +134,12 @@ else:
 
 # Public pages are cached whole for anonymous visitors (portal/cache.py) and dropped on publish.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+# Reverse proxies in front of the server that append the client's address to X-Forwarded-For; rate
+# limits, the audit log and the API throttle believe that many entries from the right and no more.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+NINJA_NUM_PROXIES = TRUSTED_PROXY_COUNT
+# Sign-in attempts per client address in 15 minutes (load generators, all on one address, raise it).
+SIGN_IN_LIMIT_PER_ADDRESS = env_int("SIGN_IN_LIMIT_PER_ADDRESS", 30)
 
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 # search/backends/elasticsearch.py: index name, its shards and replicas (one node: 1 and 0), request timeout
