@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -897,25 +897,44 @@ def deadlines_process(*, today=None) -> dict:
                 RecipientStatus.IN_PROGRESS,
             ]
         )
-        .select_related("lead", "lead__alliance", "agency")
+        .only("pk")
         .order_by("pk")
     )
-    for row in open_rows.iterator(chunk_size=1000):
-        alliance = row.lead.alliance
-        due = (
-            row.accept_due
-            if row.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
-            else row.feedback_due
-        )
-        reminded_today = row.last_reminded_on == today
-        near = add_working_days(today, alliance.remind_before_working_days, alliance_id=alliance.pk) >= due
+    open_statuses = [
+        RecipientStatus.DELIVERED,
+        RecipientStatus.READ,
+        RecipientStatus.ACCEPTED,
+        RecipientStatus.IN_PROGRESS,
+    ]
+    for candidate in open_rows.iterator(chunk_size=1000):
         with transaction.atomic():
+            # The row as it is now, locked the way the officers' actions lock it (recipient, lead and
+            # alliance, in one statement, before the audit chain): an accept that committed since the
+            # list was read is seen, a second run waits for this one and finds it done, and the two never
+            # take their locks in opposite orders (PostgreSQL would break that deadlock by aborting one).
+            row = (
+                LeadRecipient.objects.select_for_update()
+                .select_related("lead", "lead__alliance")
+                .filter(pk=candidate.pk, status__in=open_statuses)
+                .first()
+            )
+            if row is None:
+                continue
+            alliance = row.lead.alliance
+            due = (
+                row.accept_due
+                if row.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
+                else row.feedback_due
+            )
+            reminded_today = row.last_reminded_on == today
+            soon = add_working_days(today, alliance.remind_before_working_days, alliance_id=alliance.pk)
+            near = soon >= due
             if (near or today > due) and not reminded_today:
                 notifications.notify_agencies(
                     agency_ids=[row.agency_id], kind=Notification.Kind.REMINDER, lead=row.lead
                 )
                 LeadRecipient.objects.filter(pk=row.pk).update(
-                    reminders_sent=row.reminders_sent + 1, last_reminded_on=today
+                    reminders_sent=F("reminders_sent") + 1, last_reminded_on=today
                 )
                 audit_record(
                     actor=None, action=AuditAction.REMIND, obj=row.lead, details={"recipient": row.agency_id}

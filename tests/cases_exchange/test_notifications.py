@@ -310,3 +310,63 @@ def test_replay_reads_who_the_user_is_now_not_at_the_handshake(world):
     agency.save()
     type(officer).objects.filter(pk=officer.pk).update(is_active=False)
     assert replay_with_watermark(officer, 0)[0] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_run_and_an_officer_s_accept_never_deadlock(monkeypatch):
+    """PostgreSQL: the reminder run locks a recipient row the way an officer's action does (row, then the
+    audit chain); before, it took the chain first, and the two could deadlock. An accept that commits
+    while the run waits is seen by it: no accept-deadline escalation for a row already accepted."""
+    import threading
+
+    from django.db import connection, connections
+
+    from cases_exchange.permissions import actor_for_user
+    from tests.conftest import require
+
+    require("POSTGRES", connection.vendor == "postgresql", "row locks are PostgreSQL's")
+    _alliance, receiver_agency, sender, receiver = _make_world_for_websockets()
+    lead = LeadFactory(author=sender, distribution="named", agency_ids=[receiver_agency.pk])
+    row = LeadRecipient.objects.get(lead=lead)
+    LeadRecipient.objects.exclude(pk=row.pk).update(status="closed")
+    today = row.accept_due + timedelta(days=30)  # long overdue: a run would remind and escalate
+    locked, go, outcome = threading.Event(), threading.Event(), {}
+    real = services._locked_recipient
+
+    def accept_holding_the_row(actor, recipient):
+        held = real(actor, recipient)
+        locked.set()
+        go.wait(10)
+        return held
+
+    monkeypatch.setattr(services, "_locked_recipient", accept_holding_the_row)
+
+    def officer():
+        try:
+            services.recipient_accept(actor=actor_for_user(receiver), recipient=row)
+        except Exception as error:  # recorded for the assertion below
+            outcome["accept"] = error
+        finally:
+            connections.close_all()
+
+    def daily_run():
+        try:
+            outcome["counts"] = services.deadlines_process(today=today)
+        except Exception as error:
+            outcome["run"] = error
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=officer)
+    first.start()
+    assert locked.wait(10)
+    second = threading.Thread(target=daily_run)
+    second.start()
+    second.join(1.0)  # the run now waits for the row the officer holds
+    go.set()
+    first.join(30)
+    second.join(30)
+    assert "accept" not in outcome, outcome
+    assert "run" not in outcome, outcome
+    assert LeadRecipient.objects.get(pk=row.pk).status == "accepted"
+    assert not Notification.objects.filter(lead=lead, kind="escalation").exists()
