@@ -229,7 +229,10 @@ def resolve_recipients(
             wanted |= set(sharing_group.agencies.values_list("id", flat=True))
         wanted.discard(actor.agency_id)
         _require(bool(wanted), _("请至少选择一个接收单位或通报组。"), "no_recipients")
-        found = list(active_members.filter(pk__in=wanted))
+        # The agencies the send form offers: members of an alliance the sender belongs to (a lead for
+        # everyone, co-member or not, is what the cross-alliance level is for).
+        offered = selectors.recipient_choices(actor=actor).values("pk")
+        found = list(active_members.filter(pk__in=wanted).filter(pk__in=offered))
         missing = wanted - {a.pk for a in found}
         if missing:
             names = ", ".join(Agency.objects.filter(pk__in=missing).values_list("name", flat=True)) or str(

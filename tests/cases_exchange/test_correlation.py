@@ -45,7 +45,7 @@ def test_related_leads_the_viewer_may_not_see_are_not_mentioned(world):
     LeadFactory(
         author=world.users["C_officer"],
         distribution="named",
-        agency_ids=[world.agencies["D"].pk],
+        agency_ids=[world.agencies["A"].pk],
         suspect_phone="13611112222",
     )
     assert related_leads(actor=fresh_actor(world.users["B_officer"]), lead=visible) == []

@@ -203,7 +203,7 @@ def test_granted_access_reveals_sensitive_fields_to_that_agency_only(world):
 )
 @given(
     level=st.sampled_from(["draft", "named", "alliance", "cross_alliance"]),
-    named=st.sets(st.sampled_from(["B", "C", "D"]), min_size=1),
+    named=st.sets(st.sampled_from(["B", "C"]), min_size=1),  # 徐州 names 淮海's members
     restricted=st.booleans(),
     viewer=st.sampled_from(
         [

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from alliances.models import Agency
-from cases_exchange import services
+from cases_exchange import selectors, services
 from cases_exchange.factories import LeadFactory
 from cases_exchange.models import (
     AuditEvent,
@@ -133,13 +133,29 @@ class TestSending:
             services.lead_send(
                 actor=actor, lead=small, distribution="named", agency_ids=[world.agencies["B"].pk]
             )
-        everyone = Agency.objects.exclude(pk=world.agencies["A"].pk).values_list("id", flat=True)
+        everyone = list(selectors.recipient_choices(actor=actor).values_list("id", flat=True))
         with CaptureQueriesContext(connection) as many:
-            services.lead_send(actor=actor, lead=big, distribution="named", agency_ids=list(everyone))
-        assert big.recipients.count() > 40
+            services.lead_send(actor=actor, lead=big, distribution="named", agency_ids=everyone)
+        assert big.recipients.count() == len(everyone) > 20
         # Bulk inserts, not one query per recipient; SQLite's bound-parameter limit may split a bulk
         # insert of 40+ rows into two statements.
         assert len(many) <= len(few) + 2
+
+    def test_naming_an_agency_outside_the_sender_s_alliances_is_refused(self, world):
+        """徐州 (淮海) may name 淮海's members; 成都 (成渝 only) is reached by a cross-alliance lead, not by
+        name, through the API or a sharing group any more than through the form."""
+        lead = LeadFactory(author=world.users["A_officer"])
+        group = services.sharing_group_save(
+            actor=world.actors["A_officer"], name="含成都", agency_ids=[world.agencies["D"].pk]
+        )
+        before = counts()
+        for kwargs in ({"agency_ids": [world.agencies["D"].pk]}, {"sharing_group": group}):
+            with pytest.raises(ValidationError, match="成都市市场监督管理局"):
+                services.lead_send(
+                    actor=fresh_actor(world.users["A_officer"]), lead=lead, distribution="named", **kwargs
+                )
+        assert counts() == before
+        assert CaseLead.objects.get(pk=lead.pk).status == "draft"
 
 
 class TestValidation:
