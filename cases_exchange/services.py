@@ -289,6 +289,10 @@ def lead_send(
         sharing_group=sharing_group,
         alliance_ids=alliance_ids,
     )
+    # A public tip is a draft that already has its city agency's row, and may have been transferred on:
+    # agencies that hold a row for this lead keep it and are not delivered it twice.
+    holding = set(LeadRecipient.objects.filter(lead=lead).values_list("agency_id", flat=True))
+    recipients = [agency for agency in recipients if agency.pk not in holding]
     _require(bool(recipients), _("所选范围内没有其他有效成员单位。"), "no_recipients")
     now = timezone.now()
     today = timezone.localdate(now)

@@ -157,6 +157,35 @@ class TestSending:
         assert counts() == before
         assert CaseLead.objects.get(pk=lead.pk).status == "draft"
 
+    def test_a_tip_sent_on_after_a_transfer_skips_the_agency_that_has_it(self, world):
+        """A public tip is its city agency's draft with that agency's own row; transferred to 宿迁 and
+        then sent on to 宿迁 and 临沂, it reaches 临沂 only (before: a database error, a 500)."""
+        tip = services.tip_submit(
+            division_code=world.agencies["A"].division_code,
+            data={
+                "title": "举报",
+                "summary": "某店销售假冒商品",
+                "ip_type": "trademark",
+                "channel": "offline",
+                "infringement_type": "other",
+            },
+        )
+        lead, own = tip.lead, tip.lead.recipients.get()
+        services.recipient_transfer(
+            actor=world.actors["A_officer"], recipient=own, to_agency=world.agencies["B"], reason="属地管辖"
+        )
+        services.lead_send(
+            actor=fresh_actor(world.users["A_officer"]),
+            lead=lead,
+            distribution="named",
+            agency_ids=[world.agencies["B"].pk, world.agencies["C"].pk],
+        )
+        assert sorted(lead.recipients.values_list("agency__name", "status")) == [
+            ("临沂市市场监督管理局", "delivered"),
+            ("宿迁市市场监督管理局", "delivered"),
+            ("徐州市市场监督管理局", "transferred"),
+        ]
+
 
 class TestValidation:
     @pytest.mark.parametrize(
