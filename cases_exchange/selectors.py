@@ -307,7 +307,10 @@ def tip_cities() -> list[tuple[str, str]]:
     """``(division_code, "省 · 城市")`` for every city with an agency that receives public tips."""
     rows = (
         Agency.objects.filter(
-            is_active=True, kind__in=["market_regulation", "ip_office"], memberships__is_active=True
+            is_active=True,
+            kind__in=["market_regulation", "ip_office"],
+            memberships__is_active=True,
+            memberships__alliance__is_active=True,
         )
         .values_list("division_code", "province", "city")
         .distinct()

@@ -812,6 +812,7 @@ def tip_agency_for_city(division_code: str) -> Agency | None:
             is_active=True,
             kind__in=["market_regulation", "ip_office"],
             memberships__is_active=True,
+            memberships__alliance__is_active=True,
         )
         .order_by("kind", "pk")
         .first()

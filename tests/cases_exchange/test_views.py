@@ -353,6 +353,17 @@ class TestPublicTips:
         assert PublicTip.objects.count() == 5
         assert client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.10").status_code == 201
 
+    def test_a_city_whose_only_alliance_has_ended_takes_no_tips(self, client, world):
+        """成都's agencies belong to 成渝 only: with 成渝 inactive the city is not offered, and a post naming
+        it anyway gets a Chinese error, not a server error."""
+        world.chengyu.is_active = False
+        world.chengyu.save()
+        code = world.agencies["D"].division_code
+        assert f'value="{code}"' not in client.get("/tips/new/").content.decode()
+        response = client.post("/tips/new/", tip_payload(city=code))
+        assert response.status_code == 200
+        assert not PublicTip.objects.exists()
+
     def test_invalid_tip_shows_errors_and_creates_nothing(self, client, world):
         response = client.post("/tips/new/", tip_payload(summary="太短", city=""))
         assert response.status_code == 200
