@@ -560,7 +560,9 @@ def recipient_feedback(
             except ArithmeticError:
                 errors[name] = _("请输入金额（元），例如 12000.50。")
                 continue
-            if value < 0 or value.as_tuple().exponent < -2:
+            if not value.is_finite():
+                errors[name] = _("请输入金额（元），例如 12000.50。")
+            elif value < 0 or value != value.quantize(Decimal("0.01")):  # 1.000 is 1.00; 1.005 is not
                 errors[name] = _("金额不能为负数，最多两位小数。")
     if kind == FeedbackKind.TO_POLICE and not persons_transferred:
         errors["persons_transferred"] = _("移送公安时请填写移送人数。")
@@ -571,8 +573,11 @@ def recipient_feedback(
     recipient.feedback_note = (note or "").strip()
     recipient.case_number = (case_number or "").strip()
     recipient.goods_seized = goods_seized
-    recipient.value_involved = Decimal(str(value_involved)) if value_involved is not None else None
-    recipient.fines = Decimal(str(fines)) if fines is not None else None
+    cents = Decimal("0.01")
+    recipient.value_involved = (
+        None if value_involved is None else Decimal(str(value_involved)).quantize(cents)
+    )
+    recipient.fines = None if fines is None else Decimal(str(fines)).quantize(cents)
     recipient.persons_transferred = persons_transferred
     recipient.feedback_at = timezone.now()
     recipient.full_clean(exclude=["lead", "agency", "transferred_from"])

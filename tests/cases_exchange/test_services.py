@@ -267,6 +267,28 @@ class TestRecipientWorkflow:
         assert counts() == before
         assert b_row(world, lead).status == RecipientStatus.DELIVERED
 
+    @pytest.mark.parametrize(
+        ("fines", "accepted"),
+        [("1.000", True), ("1.005", False), ("NaN", False), ("Infinity", False), ("-1", False)],
+    )
+    def test_feedback_amounts_are_finite_and_to_the_fen(self, world, fines, accepted):
+        """Called directly (a member system's adapter, a script): 1.000 元 is 1.00 元; NaN, infinity, a
+        third decimal or a negative amount are refused with the field named — never a server error."""
+        lead = named_lead(world)
+        row = services.recipient_accept(actor=world.actors["B_officer"], recipient=b_row(world, lead))
+        if accepted:
+            row = services.recipient_feedback(
+                actor=world.actors["B_officer"], recipient=row, kind="concluded", fines=fines
+            )
+            assert row.fines == Decimal("1.00")
+            return
+        with pytest.raises(ValidationError) as refused:
+            services.recipient_feedback(
+                actor=world.actors["B_officer"], recipient=row, kind="concluded", fines=fines
+            )
+        assert "fines" in refused.value.message_dict
+        assert b_row(world, lead).status == RecipientStatus.ACCEPTED
+
     def test_decline_needs_a_reason(self, world):
         lead = named_lead(world)
         with pytest.raises(ValidationError, match="必须说明理由"):
