@@ -120,6 +120,12 @@ def actor_for_request(request) -> Actor:
 _permission_ids: dict[str, int] = {}
 
 
+def forget_permission_ids(**_kwargs) -> None:
+    """Drop the cached ids (connected to ``post_migrate``: a flushed and re-migrated database — the
+    test suite's transactional tests do it — creates the permissions again under new ids)."""
+    _permission_ids.clear()
+
+
 def permission_id(codename: str) -> int:
     """The id of a lead permission (cached per process; permissions never change id once created)."""
     if codename not in _permission_ids:

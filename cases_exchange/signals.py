@@ -28,6 +28,11 @@ def _grant_changed(sender, instance: CaseLeadGroupObjectPermission, **kwargs):
 
 
 def connect() -> None:
+    from django.db.models.signals import post_migrate
+
+    from .permissions import forget_permission_ids
+
+    post_migrate.connect(forget_permission_ids, dispatch_uid="lead_permission_ids")
     for signal in (post_save, post_delete):
         signal.connect(_lead_changed, sender=CaseLead, dispatch_uid="lead_counts_lead")
         signal.connect(_recipient_changed, sender=LeadRecipient, dispatch_uid="lead_counts_recipient")
