@@ -29,10 +29,8 @@ class SecretariatScopedPolicy(ModelPermissionPolicy):
     """Model permissions, narrowed for everyone but superusers to what their secretariat runs: a
     secretariat edits its own alliances (and their memberships), and the agencies that belong to no
     other alliance — never another alliance, nor an agency another alliance shares (deactivating it, or
-    moving its city code, would cut off or redirect that alliance's work)."""
-
-    def scope(self, user) -> Q:
-        raise NotImplementedError
+    moving its city code, would cut off or redirect that alliance's work). Subclasses define ``scope``:
+    the objects a user who is not a superuser may change, as a condition."""
 
     def user_has_permission_for_instance(self, user, action, instance):
         if not self.user_has_permission(user, action):

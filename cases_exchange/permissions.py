@@ -290,14 +290,15 @@ class LeadPermissionPolicy:
             return queryset.none()
         return queryset.filter(self.sees(actor, lead_field))
 
-    def sees(self, actor: Actor, lead_field: str = "lead_id") -> Q:
-        """A condition on rows that name a lead (``lead_field``): ``actor`` may see that lead."""
+    def sees(self, actor: Actor, lead_field: str = "lead_id", codename: str = VIEW) -> Q:
+        """A condition on rows that name a lead (``lead_field``): ``actor`` may see that lead (or holds
+        ``codename`` on it)."""
         if not actor.works_with_leads:
             return Q(pk__in=[])
         granted = CaseLeadGroupObjectPermission.objects.filter(
             content_object_id=OuterRef(lead_field),
             group_id__in=actor.group_ids,
-            permission_id=permission_id(self.VIEW),
+            permission_id=permission_id(codename),
         )
         return Q(Exists(granted))
 
@@ -308,18 +309,9 @@ class LeadPermissionPolicy:
         a restricted lead's suspect is never revealed by what it is linked to."""
         if not actor.works_with_leads:
             return queryset.none()
-
-        def holds(codename):
-            return Exists(
-                CaseLeadGroupObjectPermission.objects.filter(
-                    content_object_id=OuterRef("lead_id"),
-                    group_id__in=actor.group_ids,
-                    permission_id=permission_id(codename),
-                )
-            )
-
         return queryset.filter(
-            holds(self.VIEW), ~Q(kind__in=SENSITIVE_IDENTIFIER_KINDS) | holds(self.SENSITIVE)
+            self.sees(actor),
+            ~Q(kind__in=SENSITIVE_IDENTIFIER_KINDS) | self.sees(actor, codename=self.SENSITIVE),
         )
 
     def readable_audit_records(self, actor: Actor, queryset: QuerySet) -> QuerySet:
@@ -338,12 +330,9 @@ class LeadPermissionPolicy:
             default=None,
             output_field=BigIntegerField(),
         )
-        granted = CaseLeadGroupObjectPermission.objects.filter(
-            content_object_id=OuterRef("lead_ref"),
-            group_id__in=actor.group_ids,
-            permission_id=permission_id(self.VIEW),
+        return queryset.alias(lead_ref=lead_ref).filter(
+            Q(lead_ref__isnull=True) | self.sees(actor, "lead_ref")
         )
-        return queryset.alias(lead_ref=lead_ref).filter(Q(lead_ref__isnull=True) | Exists(granted))
 
     def visible_among(self, actor: Actor, lead_ids) -> set[int]:
         """Which of a few ``lead_ids`` ``actor`` may see (probes each one, never collects the agency's

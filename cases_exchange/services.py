@@ -901,24 +901,13 @@ def deadlines_process(*, today=None) -> dict:
 
     today = today or timezone.localdate()
     counts = {"reminded": 0, "escalated": 0}
-    open_rows = (
-        LeadRecipient.objects.filter(
-            status__in=[
-                RecipientStatus.DELIVERED,
-                RecipientStatus.READ,
-                RecipientStatus.ACCEPTED,
-                RecipientStatus.IN_PROGRESS,
-            ]
-        )
-        .only("pk")
-        .order_by("pk")
-    )
     open_statuses = [
         RecipientStatus.DELIVERED,
         RecipientStatus.READ,
         RecipientStatus.ACCEPTED,
         RecipientStatus.IN_PROGRESS,
     ]
+    open_rows = LeadRecipient.objects.filter(status__in=open_statuses).only("pk").order_by("pk")
     for candidate in open_rows.iterator(chunk_size=1000):
         with transaction.atomic():
             # The row as it is now, locked the way the officers' actions lock it (recipient, lead and
