@@ -893,14 +893,17 @@ def tip_status(*, reference: str) -> tuple[PublicTip, str] | None:
 def deadlines_process(*, today=None) -> dict:
     """Remind agencies of deadlines that are near or passed (督办) and escalate long-overdue items.
 
-    Run daily (``manage.py leads_remind``). At most one reminder per recipient row per day. Escalation
-    goes to both agencies' liaisons and, where the alliance secretariat's agency can see the lead, to the
-    secretariat; it happens once per row.
+    Run daily (``manage.py leads_remind``). At most one reminder per recipient row per day, and none on a
+    day that is not a working day under the lead's alliance calendar (weekends, public holidays): officers
+    are reminded when they are at work, and a deadline never falls on such a day. Escalation goes to both
+    agencies' liaisons and, where the alliance secretariat's agency can see the lead, to the secretariat;
+    it happens once per row.
     """
-    from .workdays import add_working_days, working_days_between
+    from .workdays import add_working_days, is_working_day_for, working_days_between
 
     today = today or timezone.localdate()
     counts = {"reminded": 0, "escalated": 0}
+    at_work: dict[int, bool] = {}  # alliance id -> whether today is a working day there
     open_statuses = [
         RecipientStatus.DELIVERED,
         RecipientStatus.READ,
@@ -923,6 +926,10 @@ def deadlines_process(*, today=None) -> dict:
             if row is None:
                 continue
             alliance = row.lead.alliance
+            if alliance.pk not in at_work:
+                at_work[alliance.pk] = is_working_day_for(today, alliance_id=alliance.pk)
+            if not at_work[alliance.pk]:
+                continue
             due = (
                 row.accept_due
                 if row.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)

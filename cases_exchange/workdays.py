@@ -32,6 +32,11 @@ def is_working_day(day: date, exceptions: dict[date, str]) -> bool:
     return day.weekday() < 5
 
 
+def is_working_day_for(day: date, *, alliance_id=None) -> bool:
+    """Whether ``day`` is a working day under the national calendar and ``alliance_id``'s own."""
+    return is_working_day(day, _exceptions(alliance_id, day, day))
+
+
 def add_working_days(start: date, count: int, *, alliance_id=None) -> date:
     """The date ``count`` working days after ``start`` (``start`` itself not counted)."""
     if count <= 0:

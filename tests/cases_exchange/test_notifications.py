@@ -17,6 +17,7 @@ from cases_exchange import services
 from cases_exchange.factories import LeadFactory
 from cases_exchange.models import LeadRecipient, Notification, NotificationPreference
 from cases_exchange.notifications import notify_users, user_group_name
+from cases_exchange.workdays import is_working_day_for
 
 
 @pytest.mark.django_db
@@ -99,6 +100,13 @@ def test_unsent_email_is_retried_by_the_command(world, settings):
     assert len(mail.outbox) == 1
 
 
+def at_work(day: date, alliance_id=None) -> date:
+    """``day``, or the first working day after it: the daily run reminds nobody on weekends and holidays."""
+    while not is_working_day_for(day, alliance_id=alliance_id):
+        day += timedelta(days=1)
+    return day
+
+
 @pytest.mark.django_db
 def test_reminders_before_and_after_the_deadline_and_escalation_once(world):
     lead = LeadFactory(
@@ -111,7 +119,7 @@ def test_reminders_before_and_after_the_deadline_and_escalation_once(world):
     counts = services.deadlines_process(today=due)
     assert counts["reminded"] >= 1
     assert services.deadlines_process(today=due)["reminded"] == 0  # once a day
-    late = due + timedelta(days=10)
+    late = at_work(due + timedelta(days=10))
     counts = services.deadlines_process(today=late)
     assert counts["escalated"] >= 1
     escalated = Notification.objects.filter(lead=lead, kind="escalation")
@@ -129,12 +137,36 @@ def test_named_lead_does_not_escalate_to_a_secretariat_that_cannot_see_it(world)
         author=world.users["B_officer"], distribution="named", agency_ids=[world.agencies["C"].pk]
     )
     row = LeadRecipient.objects.get(lead=lead)
-    services.deadlines_process(today=row.accept_due + timedelta(days=14))
+    services.deadlines_process(today=at_work(row.accept_due + timedelta(days=14)))
     recipients = set(
         Notification.objects.filter(lead=lead, kind="escalation").values_list("recipient_id", flat=True)
     )
     assert world.users["C_liaison"].pk in recipients
     assert world.users["A_secretariat"].pk not in recipients
+
+
+@pytest.mark.django_db
+def test_no_reminder_or_escalation_on_a_holiday_and_both_on_the_next_working_day(world):
+    from cases_exchange.models import CalendarDay
+
+    lead = LeadFactory(
+        author=world.users["A_officer"], distribution="alliance", alliance_ids=[world.huaihai.pk]
+    )
+    row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
+    LeadRecipient.objects.exclude(lead=lead).update(status="closed")  # the world's other leads
+    holiday = at_work(row.accept_due + timedelta(days=10), world.huaihai.pk)  # overdue, a weekday
+    CalendarDay.objects.create(
+        date=holiday, kind=CalendarDay.Kind.HOLIDAY, name="测试假日", alliance=world.huaihai
+    )
+    rest_day = holiday + timedelta(days=1)  # the next weekend day (or holiday) after it
+    while is_working_day_for(rest_day, alliance_id=world.huaihai.pk):
+        rest_day += timedelta(days=1)
+    for day in (holiday, rest_day):
+        assert services.deadlines_process(today=day) == {"reminded": 0, "escalated": 0}
+    assert not Notification.objects.filter(lead=lead, kind__in=["reminder", "escalation"]).exists()
+    counts = services.deadlines_process(today=at_work(holiday + timedelta(days=1), world.huaihai.pk))
+    assert counts["reminded"] >= 1
+    assert counts["escalated"] >= 1
 
 
 def test_leads_remind_command_rejects_a_bad_date(db):
@@ -329,7 +361,7 @@ def test_the_daily_run_and_an_officer_s_accept_never_deadlock(monkeypatch):
     lead = LeadFactory(author=sender, distribution="named", agency_ids=[receiver_agency.pk])
     row = LeadRecipient.objects.get(lead=lead)
     LeadRecipient.objects.exclude(pk=row.pk).update(status="closed")
-    today = row.accept_due + timedelta(days=30)  # long overdue: a run would remind and escalate
+    today = at_work(row.accept_due + timedelta(days=30))  # long overdue: a run would remind and escalate
     locked, go, outcome = threading.Event(), threading.Event(), {}
     real = services._locked_recipient
 
