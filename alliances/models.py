@@ -132,6 +132,17 @@ class Alliance(index.Indexed, ClusterableModel):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        # Key-protection leads (重点保护) are handled faster, never slower, than ordinary ones.
+        errors = {}
+        if (self.key_accept_working_days or 0) > (self.accept_working_days or 0):
+            errors["key_accept_working_days"] = _("重点保护线索的受理期限不能长于一般线索的受理期限。")
+        if (self.key_feedback_days or 0) > (self.feedback_days or 0):
+            errors["key_feedback_days"] = _("重点保护线索的反馈期限不能长于一般线索的反馈期限。")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def display_name(self):
         return self.short_name or self.name

@@ -67,7 +67,9 @@ class ReasonForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     kind = forms.ChoiceField(label=_("反馈结果"), choices=FeedbackKind.choices)
-    case_number = forms.CharField(label=_("案件编号"), max_length=60, required=False)
+    case_number = forms.CharField(
+        label=_("案件编号"), max_length=60, required=False, help_text=_("立案时必填，填写立案决定书文号。")
+    )
     goods_seized = forms.IntegerField(label=_("查扣物品（件）"), min_value=0, required=False)
     value_involved = forms.DecimalField(
         label=_("涉案金额（元）"), min_value=0, decimal_places=2, required=False
@@ -75,7 +77,11 @@ class FeedbackForm(forms.Form):
     fines = forms.DecimalField(label=_("罚没款（元）"), min_value=0, decimal_places=2, required=False)
     persons_transferred = forms.IntegerField(label=_("移送公安人数"), min_value=0, required=False)
     note = forms.CharField(
-        label=_("反馈说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+        label=_("反馈说明"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+        help_text=_("不予立案时必填，写明理由；不予立案不填写查处数据。"),
     )
 
 

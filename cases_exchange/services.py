@@ -566,6 +566,21 @@ def recipient_feedback(
                 errors[name] = _("金额不能为负数，最多两位小数。")
     if kind == FeedbackKind.TO_POLICE and not persons_transferred:
         errors["persons_transferred"] = _("移送公安时请填写移送人数。")
+    if kind == FeedbackKind.FILED and not (case_number or "").strip():
+        errors["case_number"] = _("立案时请填写案件编号（立案决定书文号）。")
+    if kind == FeedbackKind.NOT_FILED:
+        # Nothing was seized, valued, fined or handed over when no case was opened; a reason is owed.
+        figures = {
+            "goods_seized": goods_seized,
+            "value_involved": value_involved,
+            "fines": fines,
+            "persons_transferred": persons_transferred,
+        }
+        for name, value in figures.items():
+            if value not in (None, "", 0):
+                errors.setdefault(name, _("不予立案时不填写查处数据。"))
+        if not (note or "").strip():
+            errors["note"] = _("不予立案时请在反馈说明中写明理由。")
     if errors:
         raise ValidationError(errors)
     recipient.status = RecipientStatus.FEEDBACK
@@ -787,19 +802,20 @@ def sharing_group_save(
     _require(bool(name), _("请填写通报组名称。"), "name")
     members = {int(a) for a in agency_ids} - {actor.agency_id}
     _require(bool(members), _("通报组至少包含一个其他单位。"), "empty")
-    valid = set(Agency.objects.filter(pk__in=members, is_active=True).values_list("id", flat=True))
-    _require(valid == members, _("通报组只能包含有效的成员单位。"), "not_member")
+    # Only agencies a lead could be sent to by name: active members of an alliance the owner belongs to.
+    valid = set(selectors.recipient_choices(actor=actor).filter(pk__in=members).values_list("id", flat=True))
+    _require(valid == members, _("通报组只能包含本单位所在联盟的有效成员单位。"), "not_member")
+    if group is not None:
+        _require(group.owner_agency_id == actor.agency_id, _("只能修改本单位的通报组。"), "forbidden")
+    same_name = SharingGroup.objects.filter(owner_agency_id=actor.agency_id, name=name)
+    if group is not None:
+        same_name = same_name.exclude(pk=group.pk)
+    _require(not same_name.exists(), _("已有同名的通报组。"), "duplicate")
     if group is None:
-        _require(
-            not SharingGroup.objects.filter(owner_agency_id=actor.agency_id, name=name).exists(),
-            _("已有同名的通报组。"),
-            "duplicate",
-        )
         group = SharingGroup.objects.create(
             owner_agency_id=actor.agency_id, name=name, description=description
         )
     else:
-        _require(group.owner_agency_id == actor.agency_id, _("只能修改本单位的通报组。"), "forbidden")
         group.name, group.description = name, description
         group.save()
     group.agencies.set(valid)

@@ -146,3 +146,16 @@ def test_admin_cannot_add_tokens_through_a_form_but_can_list_them(client, demo):
     assert listing.status_code == 200
     assert "列表中的令牌" in listing.content.decode()
     assert client.get("/admin/snippets/alliances/agencyapitoken/add/").status_code in (302, 403)
+
+
+def test_key_protection_deadlines_are_never_longer_than_the_ordinary_ones(demo):
+    alliance = Alliance.objects.get(code="HH")
+    alliance.key_accept_working_days = alliance.accept_working_days + 1
+    alliance.key_feedback_days = alliance.feedback_days + 1
+    with pytest.raises(ValidationError) as refused:
+        alliance.full_clean()
+    assert set(refused.value.message_dict) == {"key_accept_working_days", "key_feedback_days"}
+    assert "不能长于一般线索" in refused.value.message_dict["key_feedback_days"][0]
+    alliance.key_accept_working_days = alliance.accept_working_days  # equal is allowed
+    alliance.key_feedback_days = alliance.feedback_days
+    alliance.full_clean()

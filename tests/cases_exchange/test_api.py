@@ -56,7 +56,12 @@ def test_recipient_system_accepts_and_reports(client, world, tokens):
     assert client.post(f"/api/v1/leads/{lead_id}/accept", headers=auth(tokens["B"])).status_code == 200
     response = client.post(
         f"/api/v1/leads/{lead_id}/feedback",
-        {"kind": "filed", "goods_seized": 10, "value_involved": "1200.50"},
+        {
+            "kind": "filed",
+            "case_number": "宿市监立〔2026〕7号",
+            "goods_seized": 10,
+            "value_involved": "1200.50",
+        },
         content_type="application/json",
         headers=auth(tokens["B"]),
     )

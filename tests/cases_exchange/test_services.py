@@ -22,6 +22,7 @@ from cases_exchange.models import (
     LeadRecipient,
     Notification,
     RecipientStatus,
+    SharingGroup,
 )
 
 from .conftest import fresh_actor
@@ -146,8 +147,11 @@ class TestSending:
         name, through the API or a sharing group any more than through the form."""
         lead = LeadFactory(author=world.users["A_officer"])
         group = services.sharing_group_save(
-            actor=world.actors["A_officer"], name="含成都", agency_ids=[world.agencies["D"].pk]
+            actor=world.actors["A_officer"], name="含成都", agency_ids=[world.agencies["B"].pk]
         )
+        # Saving refuses 成都 (below); a group can still come to hold an agency that is no longer a
+        # co-member (written before it left, or by an administrator), and sending checks again.
+        group.agencies.add(world.agencies["D"])
         before = counts()
         for kwargs in ({"agency_ids": [world.agencies["D"].pk]}, {"sharing_group": group}):
             with pytest.raises(ValidationError, match="成都市市场监督管理局"):
@@ -289,6 +293,28 @@ class TestRecipientWorkflow:
         assert "fines" in refused.value.message_dict
         assert b_row(world, lead).status == RecipientStatus.ACCEPTED
 
+    @pytest.mark.parametrize(
+        ("feedback", "field"),
+        [
+            ({"kind": "filed"}, "case_number"),
+            ({"kind": "not_filed", "note": "证据不足", "fines": "500"}, "fines"),
+            ({"kind": "not_filed", "note": "证据不足", "goods_seized": 3}, "goods_seized"),
+            ({"kind": "not_filed"}, "note"),
+        ],
+    )
+    def test_feedback_figures_must_fit_the_outcome(self, world, feedback, field):
+        """立案 names its case number; 不予立案 gives a reason and reports no seizures, amounts or fines."""
+        lead = named_lead(world)
+        row = services.recipient_accept(actor=world.actors["B_officer"], recipient=b_row(world, lead))
+        with pytest.raises(ValidationError) as refused:
+            services.recipient_feedback(actor=world.actors["B_officer"], recipient=row, **feedback)
+        assert field in refused.value.message_dict
+        assert b_row(world, lead).status == RecipientStatus.ACCEPTED
+        row = services.recipient_feedback(
+            actor=world.actors["B_officer"], recipient=row, kind="not_filed", note="经核查不构成侵权", fines=0
+        )
+        assert (row.status, row.feedback_kind, row.fines) == ("feedback", "not_filed", 0)
+
     def test_decline_needs_a_reason(self, world):
         lead = named_lead(world)
         with pytest.raises(ValidationError, match="必须说明理由"):
@@ -428,6 +454,29 @@ def test_comment_notifies_the_other_agencies(world):
         )
     )
     assert notified == {world.agencies["A"].pk}
+
+
+def test_sharing_group_holds_co_members_only_and_names_are_unique_per_agency(world):
+    actor = world.actors["A_officer"]
+    with pytest.raises(ValidationError, match="本单位所在联盟的有效成员单位") as refused:
+        services.sharing_group_save(actor=actor, name="含成都", agency_ids=[world.agencies["D"].pk])
+    assert refused.value.code == "not_member"
+    assert not SharingGroup.objects.filter(name="含成都").exists()
+    first = services.sharing_group_save(actor=actor, name="甲组", agency_ids=[world.agencies["B"].pk])
+    second = services.sharing_group_save(actor=actor, name="乙组", agency_ids=[world.agencies["C"].pk])
+    with pytest.raises(ValidationError, match="已有同名的通报组"):  # was a database error
+        services.sharing_group_save(
+            actor=actor, name="甲组", agency_ids=[world.agencies["C"].pk], group=second
+        )
+    second.refresh_from_db()
+    assert (second.name, list(second.agencies.values_list("pk", flat=True))) == (
+        "乙组",
+        [world.agencies["C"].pk],
+    )
+    kept = services.sharing_group_save(  # keeping its own name is not a duplicate
+        actor=actor, name="甲组", description="改说明", agency_ids=[world.agencies["C"].pk], group=first
+    )
+    assert (kept.name, kept.description) == ("甲组", "改说明")
 
 
 def test_sharing_group_reaches_its_agencies(world):
