@@ -3,10 +3,10 @@ also find the leads they may view) or anonymously (public content only)."""
 
 from datetime import date
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from portal.api import ErrorOut
-from search.selectors import search_for_user
+from search.selectors import last_page, search_for_user
 
 router = Router(tags=["search"])
 
@@ -42,6 +42,12 @@ class FacetValueOut(Schema):
 class SearchOut(Schema):
     q: str
     total: int
+    total_exact: bool = Field(
+        description="false: at least `total` results (counting stops at 10,000); pages reach the first 1,000"
+    )
+    facets_exact: bool = Field(
+        description="false: facet counts cover the best candidates of a very broad query, not every match"
+    )
     page: int
     page_size: int
     suggestion: str | None
@@ -52,8 +58,8 @@ class SearchOut(Schema):
 @router.get("/search", response={200: SearchOut, 422: ErrorOut}, summary="全文检索")
 def search(request, params: Query[SearchParams]):
     text = "".join(ch for ch in params.q if ch.isprintable())[:1000]
-    page = max(1, min(params.page, 100))
     page_size = max(1, min(params.page_size, 50))
+    page = max(1, min(params.page, last_page(page_size)))
     filters = {
         name: tuple(getattr(params, name))[:10]
         for name in ("kind", "alliance", "city", "ip_type", "year")
@@ -63,6 +69,8 @@ def search(request, params: Query[SearchParams]):
     return {
         "q": text,
         "total": results.total,
+        "total_exact": results.total_exact,
+        "facets_exact": results.facets_exact,
         "page": page,
         "page_size": page_size,
         "suggestion": results.suggestion,

@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 PUBLIC = "public"
+#: Backends count matches up to this many and report a larger total as "at least" this many
+#: (``SearchResults.total_exact``): the pages reach the first :data:`search.selectors.MAX_RESULTS` results
+#: anyway, and counting all 267,000 matches of a broad word costs half a second at a million documents.
+COUNT_LIMIT = 10_000
 
 
 def agency_key(agency_id: int) -> str:
@@ -120,10 +124,15 @@ class Hit:
 
 @dataclass
 class SearchResults:
-    total: int
+    total: int  # with ``total_exact`` false: at least this many (a backend may stop counting)
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None  # "did you mean" (pinyin input turned into Chinese)
+    total_exact: bool = True
+    # False when the facet counts cover the best candidates only, not every match (the database backend
+    # on SQLite bounds its work on very broad queries): the values are there to narrow by, the counts are
+    # not totals.
+    facets_exact: bool = True
 
 
 @dataclass(frozen=True)

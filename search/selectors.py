@@ -6,7 +6,14 @@ from search.base import PUBLIC, SearchQuery, SearchResults, agency_key
 from search.registry import get_backend
 
 FACETS = ("kind", "alliance", "city", "ip_type", "year")
-MAX_PAGE = 100
+#: Results are reachable up to this position (as in most web search): a broad word is narrowed with another
+#: word or a facet, not paged through, and the database backend ranks a bounded set of candidates.
+MAX_RESULTS = 1_000
+
+
+def last_page(per_page: int) -> int:
+    """The last page that starts within :data:`MAX_RESULTS`."""
+    return max(1, MAX_RESULTS // max(1, per_page))
 
 
 def access_for_user(user) -> frozenset[str]:
@@ -24,13 +31,14 @@ def search_for_user(
     *, user, text: str, filters: dict[str, tuple[str, ...]] | None = None, page: int = 1, per_page: int = 10
 ) -> SearchResults:
     filters = {k: tuple(v) for k, v in (filters or {}).items() if k in FACETS and v}
+    per_page = max(1, min(int(per_page), 50))
     return get_backend().search(
         SearchQuery(
             text=text or "",
             access=access_for_user(user),
             filters=filters,
-            page=max(1, min(int(page), MAX_PAGE)),
-            per_page=max(1, min(int(per_page), 50)),
+            page=max(1, min(int(page), last_page(per_page))),
+            per_page=per_page,
             facets=FACETS,
         )
     )

@@ -13,7 +13,9 @@ Later capabilities (protected lists, service agencies, typical cases) register t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
+from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -88,10 +90,13 @@ def page_document(page) -> IndexDocument | None:
 def page_documents() -> Iterable[IndexDocument]:
     from wagtail.models import Page
 
+    documents = []
     for page in Page.objects.live().public().specific().iterator(chunk_size=200):
         document = page_document(page)
         if document is not None:
-            yield document
+            documents.append(document)
+    # Oldest first, as search_reindex merges every type's documents by date (pages number thousands).
+    yield from sorted(documents, key=lambda d: d.date or date.min)
 
 
 def agency_document(agency) -> IndexDocument | None:
@@ -179,7 +184,9 @@ def lead_documents() -> Iterable[IndexDocument]:
     from cases_exchange.models import CaseLead
 
     batch: list = []
-    for lead in CaseLead.objects.order_by("pk").iterator(chunk_size=500):
+    # Oldest first by the date the document carries (search_reindex merges every type's documents by date).
+    dated = CaseLead.objects.annotate(when=Coalesce("sent_at", "created_at")).order_by("when", "pk")
+    for lead in dated.iterator(chunk_size=500):
         batch.append(lead)
         if len(batch) == 500:
             yield from _lead_batch(batch)

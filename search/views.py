@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _lazy
 
-from search.selectors import FACETS, autocomplete_for_user, search_for_user
+from search.selectors import FACETS, MAX_RESULTS, autocomplete_for_user, last_page, search_for_user
 from search.types import KIND_LABELS
 
 PER_PAGE = 10
@@ -58,16 +58,17 @@ def search_page(request):
             url = link(**{name: toggled})
             items.append({"label": label, "count": count, "selected": selected, "url": url})
         facets.append({"name": name, "label": FACET_LABELS[name], "items": items})
-    pages = max(1, (results.total + PER_PAGE - 1) // PER_PAGE)
+    pages = min(max(1, (results.total + PER_PAGE - 1) // PER_PAGE), last_page(PER_PAGE))
     context = {
         "q": text,
         "results": results,
         "hits": [{"hit": h, "kind_label": KIND_LABELS.get(h.kind, h.kind)} for h in results.hits],
         "facets": facets,
         "page_number": page,
-        "pages": min(pages, 100),
+        "pages": pages,
+        "max_results": MAX_RESULTS,
         "previous_url": link(page=page - 1) if page > 1 else "",
-        "next_url": link(page=page + 1) if page < min(pages, 100) else "",
+        "next_url": link(page=page + 1) if page < pages else "",
         "suggestion_url": "?" + urlencode({"q": results.suggestion}) if results.suggestion else "",
         "filtered": bool(filters),
         "clear_url": "?" + urlencode({"q": text}),

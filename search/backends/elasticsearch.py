@@ -57,6 +57,7 @@ from search.analysis import (
 )
 from search.backends.database import BODY_CHARS
 from search.base import (
+    COUNT_LIMIT,
     AnalysedDocument,
     AnalysedQuery,
     Hit,
@@ -332,7 +333,7 @@ def search_body(
         if field:
             search.aggs.bucket(name, "terms", field=field, size=FACET_SIZE)
     start, size = page_window(query)
-    search = search.extra(from_=start, size=size, track_total_hits=True, track_scores=True)
+    search = search.extra(from_=start, size=size, track_total_hits=COUNT_LIMIT, track_scores=True)
     search = search.sort({"_score": {"order": "desc"}}, {"date": {"order": "desc", "missing": "_last"}})
     if query.highlight:
         # the body is only needed where pinyin is read back from the results, as the database backend does
@@ -400,11 +401,13 @@ def results_from(response: dict[str, Any], query: SearchQuery, analysed: Analyse
         name: [(str(b["key"]), b["doc_count"]) for b in agg["buckets"]]
         for name, agg in response.get("aggregations", {}).items()
     }
+    total = response["hits"]["total"]
     return SearchResults(
-        total=response["hits"]["total"]["value"],
+        total=min(total["value"], COUNT_LIMIT),
         hits=hits,
         facets=facets,
         suggestion=refine_suggestion(analysed, result_texts(response)),
+        total_exact=total.get("relation", "eq") == "eq" and total["value"] <= COUNT_LIMIT,
     )
 
 

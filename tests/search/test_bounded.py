@@ -1,0 +1,122 @@
+"""Bounded work on very broad queries: totals stop counting at a limit, and on SQLite the ranking and facets
+of more matches than it can rank exactly cover a window of candidates (search/backends/database.py).
+
+The limits are lowered here so that a handful of documents stands for a million."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+
+from search.backends import database
+from search.base import PUBLIC, SearchQuery
+from search.registry import get_backend
+
+from .test_backend import document, keys
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = ("agency:99",)
+
+
+@pytest.fixture
+def count_limit(monkeypatch):
+    def lower(limit: int):
+        from search.backends import elasticsearch
+
+        monkeypatch.setattr(database, "COUNT_LIMIT", limit)
+        monkeypatch.setattr(elasticsearch, "COUNT_LIMIT", limit)
+
+    return lower
+
+
+@pytest.fixture
+def windows(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("windows bound SQLite's ranking; PostgreSQL ranks every match")
+    monkeypatch.setattr(database, "EXACT_UP_TO", 4)
+    monkeypatch.setattr(database, "TITLE_WINDOW", 2)
+    monkeypatch.setattr(database, "RECENT_WINDOW", 3)
+
+
+def test_totals_stop_at_the_limit_and_hidden_documents_never_count(search_backend, count_limit):
+    search_backend.index(
+        [document(f"n:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(6)]
+        + [document(f"s:{i}", f"线索{i}", "商标 仓库", access=HIDDEN, kind="lead") for i in range(3)]
+    )
+    count_limit(4)
+    found = search_backend.search(SearchQuery(text="商标"))
+    assert (found.total, found.total_exact) == (4, False)
+    count_limit(6)
+    visitor = search_backend.search(SearchQuery(text="商标"))
+    assert (visitor.total, visitor.total_exact) == (6, True)  # the three hidden leads are not counted
+    officer = search_backend.search(SearchQuery(text="商标", access=frozenset({PUBLIC, *HIDDEN})))
+    assert (officer.total, officer.total_exact) == (6, False)
+
+
+def test_a_broad_query_ranks_the_newest_title_matches_then_the_newest_matches(windows):
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document("t:old", "商标保护旧闻", "商标")])  # indexed first: outside both windows
+    backend.index([document(f"b:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(5)])
+    backend.index([document("t:mid", "商标维权", "维权"), document("t:new", "商标品牌", "品牌")])
+    backend.index([document("s:1", "商标线索", "商标", access=HIDDEN, kind="lead")])  # newest, hidden
+    found = backend.search(SearchQuery(text="商标", facets=("kind",)))
+    assert (found.total, found.total_exact, found.facets_exact) == (8, True, False)
+    assert sorted(keys(found)[:2]) == ["t:mid", "t:new"]  # the title tier, hidden lead not taking a slot
+    assert keys(found)[2:] == ["b:4"]  # then the newest matches not already shown
+    assert found.facets["kind"] == [("news", 3)]  # counted over the candidates only, and said so
+    officer = backend.search(SearchQuery(text="商标", access=frozenset({PUBLIC, *HIDDEN})))
+    assert set(keys(officer)) == {"s:1", "t:new", "t:mid"}
+
+
+def test_below_the_window_every_match_is_ranked_and_faceted_exactly(windows):
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document("t:old", "商标保护旧闻", "商标")])
+    backend.index([document(f"b:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(3)])
+    found = backend.search(SearchQuery(text="商标", facets=("kind",)))
+    assert (found.total, found.facets_exact) == (4, True)
+    assert keys(found)[0] == "t:old"
+    assert found.facets["kind"] == [("news", 4)]
+
+
+def test_documents_holding_every_concept_stay_first_when_a_question_is_relaxed(windows):
+    """Too few hold both words, so those holding one follow — more than the window; the one holding both
+    is old and has neither in its title, and still comes first."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document("both", "旧闻", "砀山酥梨的商标被假冒")])
+    backend.index([document(f"b:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(8)])
+    found = backend.search(SearchQuery(text="砀山 商标"))
+    assert keys(found)[0] == "both"
+    assert found.facets_exact is False
+
+
+def test_the_page_and_the_api_say_more_than_and_stop_at_the_last_reachable_page(client, count_limit):
+    backend = get_backend()
+    backend.clear()
+    backend.index([document(f"n:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(6)])
+    count_limit(4)
+    with translation.override("zh-hans"):
+        html = client.get(reverse("search:search"), {"q": "商标"}).content.decode()
+    assert "找到超过 4 条结果" in html
+    body = client.get("/api/v1/search", {"q": "商标", "page": 500, "page_size": 50}).json()
+    assert (body["total"], body["total_exact"], body["page"]) == (4, False, 20)  # 1,000 results reachable
+
+
+def test_reindex_writes_every_document_oldest_first(demo, world):  # world: leads of several dates
+    from datetime import date
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from search.models import IndexEntry
+    from search.registry import searchable_types
+
+    call_command("search_reindex", stdout=StringIO(), stderr=StringIO())
+    dates = [d or date.min for d in IndexEntry.objects.order_by("id").values_list("date", flat=True)]
+    expected = sum(1 for searchable in searchable_types() for _ in searchable.documents())
+    assert len(dates) == expected
+    assert len({d for d in dates if d != date.min}) > 3  # pages and leads of several dates
+    assert dates == sorted(dates)  # so the most recently indexed are the newest (the SQLite window)
