@@ -211,6 +211,12 @@ class CaseLead(ChoiceLabelsMixin, models.Model):
         return f"{self.reference or _('草稿')} {self.title}"
 
     @property
+    def has_thread(self) -> bool:
+        """Whether the lead has its discussion thread: once sent — and a public tip from the start, which
+        its city agency handles (and may send on) while it is still that agency's draft."""
+        return self.status != LeadStatus.DRAFT or self.source == LeadSource.PUBLIC_TIP
+
+    @property
     def display_reference(self) -> str:
         return self.reference or str(_("草稿 #%(id)s") % {"id": self.pk})
 

@@ -27,6 +27,8 @@ from .models import (
     CaseLeadGroupObjectPermission,
     LeadAttachment,
     LeadRecipient,
+    LeadSource,
+    LeadStatus,
     RecipientStatus,
 )
 
@@ -194,10 +196,12 @@ class LeadPermissionPolicy:
         return self.MANAGE in self.codenames(actor, lead)
 
     def can_edit(self, actor: Actor, lead: CaseLead) -> bool:
-        return lead.status == "draft" and self.is_originator(actor, lead)
+        # A public tip is what the public wrote: the receiving agency forwards and discusses it, and never
+        # rewrites it.
+        return self.can_send(actor, lead) and lead.source != LeadSource.PUBLIC_TIP
 
     def can_send(self, actor: Actor, lead: CaseLead) -> bool:
-        return self.can_edit(actor, lead)
+        return lead.status == LeadStatus.DRAFT and self.is_originator(actor, lead)
 
     def can_decide_access(self, actor: Actor, lead: CaseLead) -> bool:
         return self.is_originator(actor, lead)

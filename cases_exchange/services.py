@@ -192,6 +192,11 @@ def lead_update(*, actor: Actor, lead: CaseLead, data: dict, request=None) -> Ca
     if lead_policy.access(actor, lead) is Access.NONE:
         raise Http404
     _require(
+        lead.source != LeadSource.PUBLIC_TIP,
+        _("公众举报的内容不能修改；请通过讨论区补充核查情况。"),
+        "public_tip",
+    )
+    _require(
         lead_policy.can_edit(actor, lead), _("已通报的线索不能再修改；请通过讨论区补充说明。"), "not_draft"
     )
     changed = []
@@ -373,7 +378,12 @@ def _status_changed(actor: Actor, recipient: LeadRecipient, action: str, request
 
 
 def _close_lead_if_finished(lead: CaseLead) -> None:
-    if lead.status == LeadStatus.SENT and not lead.recipients.exclude(status__in=FINISHED_STATUSES).exists():
+    """Close a lead when every recipient row is finished: a sent lead, or a public tip (a draft of its city
+    agency that was handled without being sent on)."""
+    handled = lead.status == LeadStatus.SENT or (
+        lead.status == LeadStatus.DRAFT and lead.source == LeadSource.PUBLIC_TIP
+    )
+    if handled and not lead.recipients.exclude(status__in=FINISHED_STATUSES).exists():
         lead.status = LeadStatus.CLOSED
         lead.save(update_fields=["status", "updated_at"])
 
@@ -689,7 +699,7 @@ def comment_add(*, actor: Actor, lead: CaseLead, body: str, request=None) -> Lea
     body = (body or "").strip()
     _require(bool(body), _("讨论内容不能为空。"), "empty")
     _require(len(body) <= 5000, _("讨论内容不能超过 5000 字。"), "too_long")
-    _require(lead.status != LeadStatus.DRAFT, _("草稿线索没有讨论区；请先通报。"), "draft")
+    _require(lead.has_thread, _("草稿线索没有讨论区；请先通报。"), "draft")
     comment = LeadComment.objects.create(lead=lead, author=actor.user, agency_id=actor.agency_id, body=body)
     notifications.notify_agencies(
         agency_ids=_lead_agencies(lead) - {actor.agency_id},

@@ -24,6 +24,7 @@ from cases_exchange.models import (
     RecipientStatus,
     SharingGroup,
 )
+from cases_exchange.permissions import lead_policy
 
 from .conftest import fresh_actor
 
@@ -189,6 +190,47 @@ class TestSending:
             ("宿迁市市场监督管理局", "delivered"),
             ("徐州市市场监督管理局", "transferred"),
         ]
+
+    def test_a_public_tip_is_never_rewritten_has_a_thread_and_closes_when_handled(self, world):
+        """The city agency forwards and discusses what the public wrote, never edits it; the agency it
+        transfers the tip to joins the thread; when the last row is closed the tip is closed too."""
+        tip = services.tip_submit(
+            division_code=world.agencies["A"].division_code,
+            data={
+                "title": "举报假冒",
+                "summary": "某店销售假冒商品",
+                "ip_type": "trademark",
+                "channel": "offline",
+                "infringement_type": "other",
+            },
+        )
+        lead, own = tip.lead, tip.lead.recipients.get()
+        a_officer = fresh_actor(world.users["A_officer"])
+        with pytest.raises(ValidationError, match="公众举报的内容不能修改") as refused:
+            services.lead_update(actor=a_officer, lead=lead, data={"summary": "改过的内容"})
+        assert refused.value.code == "public_tip"
+        assert CaseLead.objects.get(pk=lead.pk).summary == "某店销售假冒商品"
+        assert lead_policy.can_send(a_officer, lead)  # forwarding stays possible
+        services.comment_add(actor=a_officer, lead=lead, body="已联系举报人核实地址。")
+        services.recipient_transfer(
+            actor=a_officer, recipient=own, to_agency=world.agencies["B"], reason="属地"
+        )
+        b_officer = fresh_actor(world.users["B_officer"])
+        lead = CaseLead.objects.get(pk=lead.pk)
+        services.comment_add(actor=b_officer, lead=lead, body="宿迁已接手。")
+        assert list(lead.comments.values_list("agency_id", flat=True)) == [
+            world.agencies["A"].pk,
+            world.agencies["B"].pk,
+        ]
+        b_row = lead.recipients.get(agency=world.agencies["B"])
+        b_row = services.recipient_accept(actor=b_officer, recipient=b_row)
+        b_row = services.recipient_feedback(actor=b_officer, recipient=b_row, kind="concluded", note="已查处")
+        assert CaseLead.objects.get(pk=lead.pk).status == "draft"  # not finished until closed
+        services.recipient_close(actor=b_officer, recipient=b_row)
+        lead = CaseLead.objects.get(pk=lead.pk)
+        assert lead.status == "closed"
+        assert not lead_policy.can_send(a_officer, lead)
+        assert services.tip_status(reference=tip.reference)[1] == "已办结"
 
 
 class TestValidation:

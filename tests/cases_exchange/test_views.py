@@ -320,6 +320,13 @@ class TestPublicTips:
         assert lead.restrict_sensitive
         assert lead.recipients.get().agency == lead.originating_agency
         assert Notification.objects.filter(recipient=world.users["B_officer"], kind="tip_received").exists()
+        client.force_login(world.users["B_officer"])
+        page = client.get(f"/leads/{lead.pk}/").content.decode()
+        assert 'id="discussion"' in page  # the agency discusses the tip from the start
+        assert f"/leads/{lead.pk}/edit/" not in page  # and never rewrites it
+        refused = client.post(f"/leads/{lead.pk}/edit/", {"title": "改", "summary": "改"}, follow=True)
+        assert "公众举报的内容不能修改" in refused.content.decode()
+        assert PublicTip.objects.get().lead.summary != "改"
 
     def test_tipster_sees_only_the_stage(self, client, world):
         client.post("/tips/new/", tip_payload())
