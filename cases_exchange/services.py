@@ -923,7 +923,7 @@ def deadlines_process(*, today=None) -> dict:
     day that is not a working day under the lead's alliance calendar (weekends, public holidays): officers
     are reminded when they are at work, and a deadline never falls on such a day. Escalation goes to both
     agencies' liaisons and, where the alliance secretariat's agency can see the lead, to the secretariat;
-    it happens once per row.
+    it happens once per deadline of a row (acceptance, then feedback).
     """
     from .workdays import add_working_days, is_working_day_for, working_days_between
 
@@ -976,13 +976,15 @@ def deadlines_process(*, today=None) -> dict:
                 )
                 counts["reminded"] += 1
             overdue_by = working_days_between(due, today, alliance_id=alliance.pk) if today > due else 0
-            if overdue_by >= max(1, alliance.escalate_after_working_days) and row.escalated_at is None:
-                _escalate(row)
+            # Once per deadline: after a late acceptance was escalated, a missed feedback deadline is too.
+            escalated = row.escalated_at is not None and row.escalated_for in (None, due)
+            if overdue_by >= max(1, alliance.escalate_after_working_days) and not escalated:
+                _escalate(row, due)
                 counts["escalated"] += 1
     return counts
 
 
-def _escalate(row: LeadRecipient) -> None:
+def _escalate(row: LeadRecipient, due) -> None:
     from alliances.models import MembershipRole
 
     lead = row.lead
@@ -1005,7 +1007,7 @@ def _escalate(row: LeadRecipient) -> None:
         lead=lead,
         actor_agency_id=row.agency_id,
     )
-    LeadRecipient.objects.filter(pk=row.pk).update(escalated_at=timezone.now())
+    LeadRecipient.objects.filter(pk=row.pk).update(escalated_at=timezone.now(), escalated_for=due)
     audit_record(actor=None, action=AuditAction.ESCALATE, obj=lead, details={"recipient": row.agency_id})
 
 

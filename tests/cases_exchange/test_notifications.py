@@ -169,6 +169,26 @@ def test_no_reminder_or_escalation_on_a_holiday_and_both_on_the_next_working_day
     assert counts["escalated"] >= 1
 
 
+@pytest.mark.django_db
+def test_a_missed_feedback_deadline_is_escalated_after_a_late_acceptance_was(world):
+    lead = LeadFactory(
+        author=world.users["B_officer"], distribution="named", agency_ids=[world.agencies["C"].pk]
+    )
+    row = LeadRecipient.objects.get(lead=lead)
+    LeadRecipient.objects.exclude(lead=lead).update(status="closed")  # the world's other leads
+    late_accept = at_work(row.accept_due + timedelta(days=7), lead.alliance_id)
+    assert services.deadlines_process(today=late_accept)["escalated"] == 1
+    assert services.deadlines_process(today=at_work(late_accept + timedelta(days=1)))["escalated"] == 0
+    services.recipient_accept(actor=world.actors["C_officer"], recipient=row)
+    row.refresh_from_db()
+    late_feedback = at_work(max(row.feedback_due, late_accept) + timedelta(days=10), lead.alliance_id)
+    assert services.deadlines_process(today=late_feedback)["escalated"] == 1  # was never, before
+    next_day = at_work(late_feedback + timedelta(days=1), lead.alliance_id)
+    assert services.deadlines_process(today=next_day)["escalated"] == 0  # once per deadline
+    to_liaison = Notification.objects.filter(lead=lead, kind="escalation", recipient=world.users["C_liaison"])
+    assert to_liaison.count() == 2  # acceptance, then feedback
+
+
 def test_leads_remind_command_rejects_a_bad_date(db):
     from django.core.management.base import CommandError
 
