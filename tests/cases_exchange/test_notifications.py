@@ -17,7 +17,7 @@ from cases_exchange import services
 from cases_exchange.factories import LeadFactory
 from cases_exchange.models import LeadRecipient, Notification, NotificationPreference
 from cases_exchange.notifications import notify_users, user_group_name
-from cases_exchange.workdays import is_working_day_for
+from cases_exchange.workdays import add_working_days, is_working_day_for
 
 
 @pytest.mark.django_db
@@ -107,6 +107,13 @@ def at_work(day: date, alliance_id=None) -> date:
     return day
 
 
+def overdue(due: date, lead, extra: int = 0) -> date:
+    """The working day on which ``due`` is overdue long enough to be escalated (counted in the lead's
+    alliance's working days, so that a holiday week between never makes it too early)."""
+    alliance = lead.alliance
+    return add_working_days(due, alliance.escalate_after_working_days + 1 + extra, alliance_id=alliance.pk)
+
+
 @pytest.mark.django_db
 def test_reminders_before_and_after_the_deadline_and_escalation_once(world):
     lead = LeadFactory(
@@ -119,7 +126,7 @@ def test_reminders_before_and_after_the_deadline_and_escalation_once(world):
     counts = services.deadlines_process(today=due)
     assert counts["reminded"] >= 1
     assert services.deadlines_process(today=due)["reminded"] == 0  # once a day
-    late = at_work(due + timedelta(days=10))
+    late = overdue(due, lead)
     counts = services.deadlines_process(today=late)
     assert counts["escalated"] >= 1
     escalated = Notification.objects.filter(lead=lead, kind="escalation")
@@ -137,7 +144,7 @@ def test_named_lead_does_not_escalate_to_a_secretariat_that_cannot_see_it(world)
         author=world.users["B_officer"], distribution="named", agency_ids=[world.agencies["C"].pk]
     )
     row = LeadRecipient.objects.get(lead=lead)
-    services.deadlines_process(today=at_work(row.accept_due + timedelta(days=14)))
+    services.deadlines_process(today=overdue(row.accept_due, lead))
     recipients = set(
         Notification.objects.filter(lead=lead, kind="escalation").values_list("recipient_id", flat=True)
     )
@@ -154,7 +161,7 @@ def test_no_reminder_or_escalation_on_a_holiday_and_both_on_the_next_working_day
     )
     row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
     LeadRecipient.objects.exclude(lead=lead).update(status="closed")  # the world's other leads
-    holiday = at_work(row.accept_due + timedelta(days=10), world.huaihai.pk)  # overdue, a weekday
+    holiday = overdue(row.accept_due, lead)  # overdue, a working day until made a holiday
     CalendarDay.objects.create(
         date=holiday, kind=CalendarDay.Kind.HOLIDAY, name="测试假日", alliance=world.huaihai
     )
@@ -176,14 +183,14 @@ def test_a_missed_feedback_deadline_is_escalated_after_a_late_acceptance_was(wor
     )
     row = LeadRecipient.objects.get(lead=lead)
     LeadRecipient.objects.exclude(lead=lead).update(status="closed")  # the world's other leads
-    late_accept = at_work(row.accept_due + timedelta(days=7), lead.alliance_id)
+    late_accept = overdue(row.accept_due, lead)
     assert services.deadlines_process(today=late_accept)["escalated"] == 1
-    assert services.deadlines_process(today=at_work(late_accept + timedelta(days=1)))["escalated"] == 0
+    assert services.deadlines_process(today=overdue(row.accept_due, lead, 1))["escalated"] == 0
     services.recipient_accept(actor=world.actors["C_officer"], recipient=row)
     row.refresh_from_db()
-    late_feedback = at_work(max(row.feedback_due, late_accept) + timedelta(days=10), lead.alliance_id)
+    late_feedback = overdue(max(row.feedback_due, late_accept), lead)
     assert services.deadlines_process(today=late_feedback)["escalated"] == 1  # was never, before
-    next_day = at_work(late_feedback + timedelta(days=1), lead.alliance_id)
+    next_day = overdue(max(row.feedback_due, late_accept), lead, 1)
     assert services.deadlines_process(today=next_day)["escalated"] == 0  # once per deadline
     to_liaison = Notification.objects.filter(lead=lead, kind="escalation", recipient=world.users["C_liaison"])
     assert to_liaison.count() == 2  # acceptance, then feedback
@@ -381,7 +388,7 @@ def test_the_daily_run_and_an_officer_s_accept_never_deadlock(monkeypatch):
     lead = LeadFactory(author=sender, distribution="named", agency_ids=[receiver_agency.pk])
     row = LeadRecipient.objects.get(lead=lead)
     LeadRecipient.objects.exclude(pk=row.pk).update(status="closed")
-    today = at_work(row.accept_due + timedelta(days=30))  # long overdue: a run would remind and escalate
+    today = overdue(row.accept_due, lead, 10)  # long overdue: a run would remind and escalate
     locked, go, outcome = threading.Event(), threading.Event(), {}
     real = services._locked_recipient
 
