@@ -47,7 +47,7 @@ def lead_rows(*, actor: Actor, tab: str, status: str = ""):
     leads = lead_policy.originated(actor).select_related("originating_agency")
     if tab == "drafts":
         return leads.filter(status=LeadStatus.DRAFT).order_by("-created_at", "-pk")
-    leads = leads.exclude(status=LeadStatus.DRAFT)
+    leads = leads.filter(sent_at__isnull=False)  # sent, whatever became of it (a tip handled unsent is not)
     if status in LeadStatus.values:
         leads = leads.filter(status=status)
     return leads.prefetch_related(
@@ -111,7 +111,7 @@ def _lead_counts(actor: Actor) -> dict:
     originated = lead_policy.originated(actor)
     # The unfiltered tabs' totals at the list's own cap: the paginator takes them from here instead of
     # counting again on every page view; the counter shows the same number capped at 999.
-    sent_all = capped_count(originated.exclude(status=LeadStatus.DRAFT), LIST_CAP)
+    sent_all = capped_count(originated.filter(sent_at__isnull=False), LIST_CAP)
     return {
         "received_open": capped_count(received.filter(status__in=OPEN_STATUSES), COUNT_CAP),
         "unread": capped_count(received.filter(status=RecipientStatus.DELIVERED), COUNT_CAP),

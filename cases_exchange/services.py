@@ -560,9 +560,12 @@ def recipient_feedback(
     )
     _require(kind in FeedbackKind.values, _("请选择反馈结果。"), "feedback_kind")
     errors = {}
+    figures = {}  # the figures as read, for the rules below (a field in error has none)
     for name, value in (("goods_seized", goods_seized), ("persons_transferred", persons_transferred)):
         if value is not None and (not isinstance(value, int) or value < 0):
             errors[name] = _("请输入不小于 0 的整数。")
+        else:
+            figures[name] = value
     for name, value in (("value_involved", value_involved), ("fines", fines)):
         if value is not None:
             try:
@@ -572,23 +575,20 @@ def recipient_feedback(
                 continue
             if not value.is_finite():
                 errors[name] = _("请输入金额（元），例如 12000.50。")
-            elif value < 0 or value != value.quantize(Decimal("0.01")):  # 1.000 is 1.00; 1.005 is not
+                continue
+            if value < 0 or value != value.quantize(Decimal("0.01")):  # 1.000 is 1.00; 1.005 is not
                 errors[name] = _("金额不能为负数，最多两位小数。")
+                continue
+        figures[name] = value
     if kind == FeedbackKind.TO_POLICE and not persons_transferred:
         errors["persons_transferred"] = _("移送公安时请填写移送人数。")
     if kind == FeedbackKind.FILED and not (case_number or "").strip():
         errors["case_number"] = _("立案时请填写案件编号（立案决定书文号）。")
     if kind == FeedbackKind.NOT_FILED:
         # Nothing was seized, valued, fined or handed over when no case was opened; a reason is owed.
-        figures = {
-            "goods_seized": goods_seized,
-            "value_involved": value_involved,
-            "fines": fines,
-            "persons_transferred": persons_transferred,
-        }
         for name, value in figures.items():
-            if value not in (None, "", 0):
-                errors.setdefault(name, _("不予立案时不填写查处数据。"))
+            if value:  # None and zero (0, 0.00) are no figure
+                errors[name] = _("不予立案时不填写查处数据。")
         if not (note or "").strip():
             errors["note"] = _("不予立案时请在反馈说明中写明理由。")
     if errors:

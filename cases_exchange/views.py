@@ -75,14 +75,20 @@ def officer_required(view):
     return wrapped
 
 
-def _errors(error: ValidationError) -> list[str]:
+def _errors(error: ValidationError, labels=None) -> list[str]:
+    """The messages of ``error``; those about a field named in ``labels`` say which field."""
     if hasattr(error, "message_dict"):
-        return [f"{msg}" for msgs in error.message_dict.values() for msg in msgs]
+        labels = labels or {}
+        return [
+            f"{labels[name]}：{msg}" if name in labels else f"{msg}"
+            for name, msgs in error.message_dict.items()
+            for msg in msgs
+        ]
     return list(error.messages)
 
 
-def _flash_errors(request, error: ValidationError) -> None:
-    for message in _errors(error):
+def _flash_errors(request, error: ValidationError, labels=None) -> None:
+    for message in _errors(error, labels):
         messages.error(request, message)
 
 
@@ -370,24 +376,27 @@ def recipient_act(request, pk, action):
             messages.success(request, _("已移送至%(agency)s。") % {"agency": to.name})
         elif action == "feedback":
             form = FeedbackForm(request.POST)
+            labels = {name: field.label for name, field in form.fields.items()}
             if not form.is_valid():
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
+                _flash_errors(request, ValidationError(form.errors.as_data()), labels)
                 return redirect("cases_exchange:lead_detail", lead.pk)
             data = form.cleaned_data
-            services.recipient_feedback(
-                actor=actor,
-                recipient=own,
-                kind=data["kind"],
-                note=data["note"],
-                case_number=data["case_number"],
-                goods_seized=data["goods_seized"],
-                value_involved=data["value_involved"],
-                fines=data["fines"],
-                persons_transferred=data["persons_transferred"],
-                request=request,
-            )
+            try:
+                services.recipient_feedback(
+                    actor=actor,
+                    recipient=own,
+                    kind=data["kind"],
+                    note=data["note"],
+                    case_number=data["case_number"],
+                    goods_seized=data["goods_seized"],
+                    value_involved=data["value_involved"],
+                    fines=data["fines"],
+                    persons_transferred=data["persons_transferred"],
+                    request=request,
+                )
+            except ValidationError as error:
+                _flash_errors(request, error, labels)
+                return redirect("cases_exchange:lead_detail", lead.pk)
             messages.success(request, _("办理结果已反馈。"))
     except ValidationError as error:
         _flash_errors(request, error)

@@ -231,6 +231,8 @@ class TestSending:
         assert lead.status == "closed"
         assert not lead_policy.can_send(a_officer, lead)
         assert services.tip_status(reference=tip.reference)[1] == "已办结"
+        # Never sent: not in 徐州's sent list (it was, first on PostgreSQL, as "草稿 #id").
+        assert lead not in selectors.lead_rows(actor=a_officer, tab="sent")
 
 
 class TestValidation:
@@ -342,6 +344,7 @@ class TestRecipientWorkflow:
             ({"kind": "not_filed", "note": "证据不足", "fines": "500"}, "fines"),
             ({"kind": "not_filed", "note": "证据不足", "goods_seized": 3}, "goods_seized"),
             ({"kind": "not_filed"}, "note"),
+            ({"kind": "not_filed", "note": "证据不足", "fines": "sNaN"}, "fines"),  # was a server error
         ],
     )
     def test_feedback_figures_must_fit_the_outcome(self, world, feedback, field):
@@ -353,9 +356,13 @@ class TestRecipientWorkflow:
         assert field in refused.value.message_dict
         assert b_row(world, lead).status == RecipientStatus.ACCEPTED
         row = services.recipient_feedback(
-            actor=world.actors["B_officer"], recipient=row, kind="not_filed", note="经核查不构成侵权", fines=0
+            actor=world.actors["B_officer"],
+            recipient=row,
+            kind="not_filed",
+            note="经核查不构成侵权",
+            fines="0.00",
         )
-        assert (row.status, row.feedback_kind, row.fines) == ("feedback", "not_filed", 0)
+        assert (row.status, row.feedback_kind, row.fines) == ("feedback", "not_filed", 0)  # zero is no figure
 
     def test_decline_needs_a_reason(self, world):
         lead = named_lead(world)

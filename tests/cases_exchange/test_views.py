@@ -234,6 +234,12 @@ class TestWorkspace:
         )
         assert "办理结果已反馈" in response.content.decode()
         row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
+        refused = client.post(
+            f"/leads/{lead.pk}/act/feedback/",
+            {"kind": "not_filed", "note": "证据不足", "fines": "500"},
+            follow=True,
+        )
+        assert "罚没款（元）：不予立案时不填写查处数据。" in refused.content.decode()  # names the field
         assert (row.status, row.feedback_kind, row.persons_transferred) == ("feedback", "to_police", 2)
 
     def test_actions_of_an_outsider_get_404(self, client, world):
@@ -323,6 +329,7 @@ class TestPublicTips:
         client.force_login(world.users["B_officer"])
         page = client.get(f"/leads/{lead.pk}/").content.decode()
         assert 'id="discussion"' in page  # the agency discusses the tip from the start
+        assert "请勿在讨论中写举报人的身份" in page  # sending it on shows the thread to the recipients
         assert f"/leads/{lead.pk}/edit/" not in page  # and never rewrites it
         refused = client.post(f"/leads/{lead.pk}/edit/", {"title": "改", "summary": "改"}, follow=True)
         assert "公众举报的内容不能修改" in refused.content.decode()
