@@ -12,8 +12,8 @@ MAX_RESULTS = 1_000
 
 
 def last_page(per_page: int) -> int:
-    """The last page that starts within :data:`MAX_RESULTS`."""
-    return max(1, MAX_RESULTS // max(1, per_page))
+    """The page holding result :data:`MAX_RESULTS` (pages of ``per_page``)."""
+    return max(1, -(-MAX_RESULTS // max(1, per_page)))
 
 
 def access_for_user(user) -> frozenset[str]:

@@ -17,8 +17,9 @@ Documents and queries go through ``search.analysis`` first; this module only sto
   SQLite with column weights (title and identifiers count most), the same BM25 computed in SQL on
   PostgreSQL — in which the phrase terms count too; then recency.
 - **Safety**: the full-text expression is built from analysed terms only (letters and digits), each
-  quoted, and passed as a parameter; access keys and facet filters are ``EXISTS`` clauses inside the
-  same statement, so totals and facet counts never include what the caller may not see.
+  quoted, and passed as a parameter; access keys and facet filters are ``EXISTS`` clauses inside every
+  statement that finds matches, and facets are counted over the ids those statements returned, so totals
+  and facet counts never include what the caller may not see.
 """
 
 from __future__ import annotations
@@ -399,10 +400,6 @@ class _SQLite(_Engine):
             [expression or self.expression(strict), *filter_params],
         )
 
-    def in_titles(self, strict: bool) -> str:
-        """The expression held in titles, names (pinyin) or identifiers rather than only in the body."""
-        return "{title extra ident} : (" + self.expression(strict) + ")"
-
     def count(self, strict: bool) -> int:
         """How many match, up to one more than :data:`COUNT_LIMIT`; their ids, newest first, are kept for
         the window and the facets (reading them costs about what counting them does)."""
@@ -415,15 +412,33 @@ class _SQLite(_Engine):
         self._ranked = None
         return self.matched
 
+    def window_expression(self, strict: bool) -> str:
+        """What a window's candidates hold: the query (every concept), or in a relaxed search any of its
+        telling concepts — a document holding only words found almost everywhere (知识产权, 服务) ranks
+        last anyway (:data:`TELLING_IDF`), and must not fill the window in place of one holding the rare
+        word the question is about."""
+        if strict:
+            return self.expression(strict)
+        concept_idf, _group_idf = self._weights(strict)
+        telling = [c for c, idf in zip(self.concepts, concept_idf, strict=True) if idf >= TELLING_IDF]
+        return " OR ".join(f"({concept})" for concept in telling) if telling else self.expression(strict)
+
     def _window(self, strict: bool) -> tuple[list[int], int]:
         """The newest title matches, and the rowid from which all matches are candidates (see
         :data:`EXACT_UP_TO`): FTS5 walks a term's documents in rowid order, so the newest N are read
         without the rest."""
-        sql, params = self._matching(strict, self.in_titles(strict))
+        expression = self.window_expression(strict)
+        # In titles, names (pinyin) or identifiers rather than only in the body.
+        sql, params = self._matching(strict, "{title extra ident} : (" + expression + ")")
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, TITLE_WINDOW])
             title_ids = [row[0] for row in cursor.fetchall()]
-        return title_ids, self.ids[RECENT_WINDOW - 1]
+            recent = self.ids
+            if expression != self.expression(strict):
+                sql, params = self._matching(strict, expression)
+                cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, RECENT_WINDOW])
+                recent = [row[0] for row in cursor.fetchall()]
+        return title_ids, recent[min(RECENT_WINDOW, len(recent)) - 1] if recent else 0
 
     def _weights(self, strict: bool) -> tuple[list[float], list[float]]:
         """The IDF of each concept and of each group (relaxed searches rank by them), read once."""
@@ -481,7 +496,7 @@ class _SQLite(_Engine):
         if self._ranked is not None:
             return self._ranked
         title_ids, recent_cut = self.window
-        lowest = min([recent_cut, *title_ids])
+        lowest = min([recent_cut, *title_ids]) or 1
         titles = json.dumps(title_ids)
         in_titles = "(search_fts.rowid IN (SELECT value FROM json_each(%s)))"
         columns, params = self._scoring(strict, lowest=lowest)
@@ -492,13 +507,14 @@ class _SQLite(_Engine):
                 "JOIN search_indexentry e ON e.id = search_fts.rowid "
                 f"WHERE search_fts MATCH %s AND search_fts.rowid >= {int(lowest)} "
                 f"AND (search_fts.rowid >= {int(recent_cut)} OR {in_titles}) AND {self.filters_sql}",
-                [*params, titles, self.expression(strict), titles, *self.filter_params],
+                [*params, titles, self.window_expression(strict), titles, *self.filter_params],
             )
             for pk, score, held, coordination, phrases, tier, day in cursor.fetchall():
                 best[pk] = (pk, score, tier, held, coordination, phrases, day or "")
             if not strict:
-                # The few documents holding every concept, wherever they are: they hold every concept, so
-                # they come first in their tier; among them, the newest.
+                # The few documents holding every concept, wherever they are: they come first (they hold
+                # every concept); those the statement above did not score follow the scored ones, newest
+                # first.
                 concept_idf, group_idf = self._weights(strict)
                 held = sum(1 for idf in concept_idf if idf >= TELLING_IDF)
                 cursor.execute(
@@ -511,8 +527,10 @@ class _SQLite(_Engine):
                         best[pk] = (*best[pk][:2], 1, *best[pk][3:])
                     else:
                         best[pk] = (pk, 0.0, 1, held, sum(group_idf), 0, day or "")
-        # RANKING within each tier, then the newest, then the id (as the exact path orders).
-        ordered = sorted(best.values(), key=lambda r: (r[2], r[3], r[4], r[5], r[1], str(r[6]), -r[0]))
+        # RANKING, the title tier first among documents holding as many of the telling concepts (in a
+        # strict search, all: held and coordination are 0), then the newest, then the id (as the exact
+        # path orders).
+        ordered = sorted(best.values(), key=lambda r: (r[3], r[4], r[2], r[5], r[1], str(r[6]), -r[0]))
         self._ranked = ordered[::-1]
         return self._ranked
 

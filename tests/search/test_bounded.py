@@ -93,6 +93,20 @@ def test_documents_holding_every_concept_stay_first_when_a_question_is_relaxed(w
     assert found.facets_exact is False
 
 
+def test_a_relaxed_broad_query_keeps_the_documents_holding_its_rare_word(windows):
+    """仲裁 is rare, 商标 everywhere; no document holds both, so documents holding one follow. Those holding
+    仲裁 come first — even one older than the newest 商标 documents and without 仲裁 in its title — and
+    a title holding only the common word does not put a document ahead of them."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document("rare:old", "旧闻", "知识产权仲裁中心成立")])
+    backend.index([document(f"t:{i}", f"商标新闻{i}", f"关于商标的报道{i}") for i in range(12)])
+    backend.index([document("rare:new", "仲裁动态", "仲裁员培训")])
+    found = backend.search(SearchQuery(text="仲裁 商标"))
+    assert found.facets_exact is False  # the window applies
+    assert keys(found)[:2] == ["rare:new", "rare:old"]
+
+
 def test_the_page_and_the_api_say_more_than_and_stop_at_the_last_reachable_page(client, count_limit):
     backend = get_backend()
     backend.clear()

@@ -1,10 +1,11 @@
 """``manage.py search_reindex`` — rebuild the search index from what exists now, in batches, with a
 progress line on stderr. Safe to run on a live site: each batch replaces its documents in one transaction.
 
-Documents of all types are written oldest first (each type's documents arrive roughly in date order and are
-merged by date), so that the most recently indexed documents are the newest, as they are when the index is
-kept current on save: on SQLite, a very broad query ranks the most recently indexed of its matches
-(``search.backends.database.EXACT_UP_TO``)."""
+Documents of all types are written oldest first (each type's documents arrive in date order and are merged
+by date): on SQLite a very broad query ranks the most recently indexed of its matches
+(``search.backends.database.EXACT_UP_TO``), and after a rebuild those are the newest. Kept current on save,
+the index re-indexes a document whenever it changes, so there "most recently indexed" means new or
+changed lately."""
 
 import heapq
 import sys
