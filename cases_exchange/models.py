@@ -319,8 +319,8 @@ class LeadRecipient(ChoiceLabelsMixin, models.Model):
     reminders_sent = models.PositiveSmallIntegerField(_("督办次数"), default=0)
     last_reminded_on = models.DateField(_("最近督办日期"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("上报秘书处时间"), null=True, blank=True)
-    # The deadline the last escalation was about: each missed deadline (acceptance, then feedback) once.
-    escalated_for = models.DateField(_("上报所涉期限"), null=True, blank=True)
+    # Which deadline the last escalation was about ("accept", then "feedback"): each missed deadline once.
+    escalated_stage = models.CharField(_("上报所涉期限"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("线索接收单位")

@@ -956,11 +956,8 @@ def deadlines_process(*, today=None) -> dict:
                 at_work[alliance.pk] = is_working_day_for(today, alliance_id=alliance.pk)
             if not at_work[alliance.pk]:
                 continue
-            due = (
-                row.accept_due
-                if row.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
-                else row.feedback_due
-            )
+            deciding = row.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
+            due = row.accept_due if deciding else row.feedback_due
             reminded_today = row.last_reminded_on == today
             soon = add_working_days(today, alliance.remind_before_working_days, alliance_id=alliance.pk)
             near = soon >= due
@@ -976,15 +973,17 @@ def deadlines_process(*, today=None) -> dict:
                 )
                 counts["reminded"] += 1
             overdue_by = working_days_between(due, today, alliance_id=alliance.pk) if today > due else 0
-            # Once per deadline: after a late acceptance was escalated, a missed feedback deadline is too.
-            escalated = row.escalated_at is not None and row.escalated_for in (None, due)
+            # Once per deadline: after a late acceptance was escalated, a missed feedback deadline is too
+            # (rows escalated before the stage was recorded count as escalated for the current one).
+            stage = "accept" if deciding else "feedback"
+            escalated = row.escalated_at is not None and row.escalated_stage in ("", stage)
             if overdue_by >= max(1, alliance.escalate_after_working_days) and not escalated:
-                _escalate(row, due)
+                _escalate(row, stage)
                 counts["escalated"] += 1
     return counts
 
 
-def _escalate(row: LeadRecipient, due) -> None:
+def _escalate(row: LeadRecipient, stage: str) -> None:
     from alliances.models import MembershipRole
 
     lead = row.lead
@@ -1007,7 +1006,7 @@ def _escalate(row: LeadRecipient, due) -> None:
         lead=lead,
         actor_agency_id=row.agency_id,
     )
-    LeadRecipient.objects.filter(pk=row.pk).update(escalated_at=timezone.now(), escalated_for=due)
+    LeadRecipient.objects.filter(pk=row.pk).update(escalated_at=timezone.now(), escalated_stage=stage)
     audit_record(actor=None, action=AuditAction.ESCALATE, obj=lead, details={"recipient": row.agency_id})
 
 
