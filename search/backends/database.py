@@ -428,10 +428,15 @@ class _SQLite(_Engine):
         :data:`EXACT_UP_TO`): FTS5 walks a term's documents in rowid order, so the newest N are read
         without the rest."""
         expression = self.window_expression(strict)
-        # In titles, names (pinyin) or identifiers rather than only in the body.
+        # In titles, names (pinyin) or identifiers rather than only in the body — among the matches counted
+        # (the newest COUNT_LIMIT), so that the scoring statement never reads further back than counting did.
+        floor = self.ids[-1] if len(self.ids) > COUNT_LIMIT else 0
         sql, params = self._matching(strict, "{title extra ident} : (" + expression + ")")
         with connection.cursor() as cursor:
-            cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, TITLE_WINDOW])
+            cursor.execute(
+                f"{sql} AND search_fts.rowid >= {int(floor)} ORDER BY search_fts.rowid DESC LIMIT %s",
+                [*params, TITLE_WINDOW],
+            )
             title_ids = [row[0] for row in cursor.fetchall()]
             recent = self.ids
             if expression != self.expression(strict):
@@ -491,8 +496,9 @@ class _SQLite(_Engine):
         then the newest :data:`RECENT_WINDOW` matches; each tier by :data:`RANKING`.
 
         One statement scores both windows, bounded below by the oldest candidate's rowid (where FTS5
-        starts its walk): ``bm25()`` first reads the whole document list of each of the expression's terms
-        (12 ms for 知识产权 at 600,000 documents), once per statement."""
+        starts its walk; never older than the matches counted): ``bm25()`` first reads the whole document
+        list of each of the expression's terms (12 ms for 知识产权 at 600,000 documents), once per
+        statement."""
         if self._ranked is not None:
             return self._ranked
         title_ids, recent_cut = self.window

@@ -70,6 +70,18 @@ def test_a_broad_query_ranks_the_newest_title_matches_then_the_newest_matches(wi
     assert set(keys(officer)) == {"s:1", "t:new", "t:mid"}
 
 
+def test_title_matches_are_taken_among_the_matches_counted(windows, count_limit):
+    """Bounded work: a title match older than the newest COUNT_LIMIT matches is not fetched from far back."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document("t:old", "商标保护旧闻", "商标")])
+    backend.index([document(f"b:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(7)])
+    count_limit(5)
+    found = backend.search(SearchQuery(text="商标"))
+    assert (found.total, found.total_exact) == (5, False)
+    assert sorted(keys(found)) == ["b:4", "b:5", "b:6"]  # the recent window; t:old is beyond the six counted
+
+
 def test_below_the_window_every_match_is_ranked_and_faceted_exactly(windows):
     backend = database.DatabaseBackend()
     backend.clear()
