@@ -31,6 +31,20 @@ from .conftest import fresh_actor
 pytestmark = pytest.mark.django_db
 
 
+def tip_to_xuzhou(world):
+    """A public tip for 徐州: the city agency's draft with that agency's own row."""
+    return services.tip_submit(
+        division_code=world.agencies["A"].division_code,
+        data={
+            "title": "举报",
+            "summary": "某店销售假冒商品",
+            "ip_type": "trademark",
+            "channel": "offline",
+            "infringement_type": "other",
+        },
+    )
+
+
 def counts():
     return (
         CaseLead.objects.count(),
@@ -165,16 +179,7 @@ class TestSending:
     def test_a_tip_sent_on_after_a_transfer_skips_the_agency_that_has_it(self, world):
         """A public tip is its city agency's draft with that agency's own row; transferred to 宿迁 and
         then sent on to 宿迁 and 临沂, it reaches 临沂 only (before: a database error, a 500)."""
-        tip = services.tip_submit(
-            division_code=world.agencies["A"].division_code,
-            data={
-                "title": "举报",
-                "summary": "某店销售假冒商品",
-                "ip_type": "trademark",
-                "channel": "offline",
-                "infringement_type": "other",
-            },
-        )
+        tip = tip_to_xuzhou(world)
         lead, own = tip.lead, tip.lead.recipients.get()
         services.recipient_transfer(
             actor=world.actors["A_officer"], recipient=own, to_agency=world.agencies["B"], reason="属地管辖"
@@ -194,16 +199,7 @@ class TestSending:
     def test_a_public_tip_is_never_rewritten_has_a_thread_and_closes_when_handled(self, world):
         """The city agency forwards and discusses what the public wrote, never edits it; the agency it
         transfers the tip to joins the thread; when the last row is closed the tip is closed too."""
-        tip = services.tip_submit(
-            division_code=world.agencies["A"].division_code,
-            data={
-                "title": "举报假冒",
-                "summary": "某店销售假冒商品",
-                "ip_type": "trademark",
-                "channel": "offline",
-                "infringement_type": "other",
-            },
-        )
+        tip = tip_to_xuzhou(world)
         lead, own = tip.lead, tip.lead.recipients.get()
         a_officer = fresh_actor(world.users["A_officer"])
         with pytest.raises(ValidationError, match="公众举报的内容不能修改") as refused:
