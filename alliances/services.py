@@ -3,10 +3,12 @@
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.slugs import pinyin_slug
 
@@ -21,6 +23,8 @@ from .models import (
 )
 
 TOKEN_PREFIX = "ipp_"  # noqa: S105 — a public marker that makes leaked tokens easy to scan for
+TOKEN_DEFAULT_DAYS = 365
+TOKEN_MAX_DAYS = 730
 
 #: Member agencies created for each city when loading reference data: name pattern and kind.
 DEFAULT_CITY_AGENCIES = [
@@ -121,7 +125,18 @@ def _digest(raw: str) -> str:
 def agency_token_issue(
     *, agency: Agency, name: str, created_by=None, expires_at=None
 ) -> tuple[AgencyAPIToken, str]:
-    """Issue an API token for ``agency``; returns the record and the token, which is never stored."""
+    """Issue an API token for ``agency``; returns the record and the token, which is never stored.
+
+    Every token expires: by default after :data:`TOKEN_DEFAULT_DAYS`, at the latest after
+    :data:`TOKEN_MAX_DAYS` — a token copied into a member system's configuration must not outlive it."""
+    now = timezone.now()
+    if expires_at is None:
+        expires_at = now + timedelta(days=TOKEN_DEFAULT_DAYS)
+    if expires_at > now + timedelta(days=TOKEN_MAX_DAYS):
+        raise ValidationError(
+            {"expires_at": _("接口令牌的有效期不能超过 %(days)s 天。") % {"days": TOKEN_MAX_DAYS}},
+            code="token_lifetime",
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = AgencyAPIToken.objects.create(
         agency=agency,

@@ -159,3 +159,21 @@ def test_key_protection_deadlines_are_never_longer_than_the_ordinary_ones(demo):
     alliance.key_accept_working_days = alliance.accept_working_days  # equal is allowed
     alliance.key_feedback_days = alliance.feedback_days
     alliance.full_clean()
+
+
+def test_every_api_token_expires_within_two_years(demo):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    token, _raw = agency_token_issue(agency=demo.xuzhou_msa, name="默认")
+    assert timedelta(days=364) < token.expires_at - timezone.now() <= timedelta(days=365)
+    with pytest.raises(ValidationError, match="不能超过 730 天"):
+        agency_token_issue(
+            agency=demo.xuzhou_msa, name="太久", expires_at=timezone.now() + timedelta(days=731)
+        )
+    for days in (0, 731):  # 0 used to mean "never expires"
+        with pytest.raises(CommandError, match="1 到 730"):
+            call_command(
+                "agency_token", agency="徐州市市场监督管理局", name="x", days=days, stdout=StringIO()
+            )

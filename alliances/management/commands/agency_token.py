@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from alliances.models import Agency
-from alliances.services import agency_token_issue
+from alliances.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, agency_token_issue
 
 
 class Command(BaseCommand):
@@ -15,7 +15,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--agency", required=True, help="成员单位全称，例如 徐州市市场监督管理局")
         parser.add_argument("--name", required=True, help="用途，例如 办案系统")
-        parser.add_argument("--days", type=int, default=365, help="有效天数（0 表示不过期）")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=TOKEN_DEFAULT_DAYS,
+            help=f"有效天数（1–{TOKEN_MAX_DAYS}，令牌都会过期）",
+        )
 
     def handle(self, *args, **options):
         agency = Agency.objects.filter(name=options["agency"], is_active=True).first()
@@ -23,10 +28,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"agency_token: 找不到有效的成员单位“{options['agency']}” / no active agency of that name"
             )
-        if options["days"] < 0:
-            raise CommandError("agency_token: --days 不能为负数 / must not be negative")
-        expires = timezone.now() + timedelta(days=options["days"]) if options["days"] else None
+        if not 1 <= options["days"] <= TOKEN_MAX_DAYS:
+            raise CommandError(
+                f"agency_token: --days 应在 1 到 {TOKEN_MAX_DAYS} 之间 / must be 1 to {TOKEN_MAX_DAYS}"
+            )
+        expires = timezone.now() + timedelta(days=options["days"])
         token, raw = agency_token_issue(agency=agency, name=options["name"], expires_at=expires)
         self.stdout.write(f"{agency.name} · {token.name}")
-        self.stdout.write(f"到期 / expires: {expires:%Y-%m-%d}" if expires else "不过期 / no expiry")
+        self.stdout.write(f"到期 / expires: {expires:%Y-%m-%d}")
         self.stdout.write(raw)
