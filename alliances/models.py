@@ -5,6 +5,8 @@ without a deployment. Agencies (成员单位) are the unit of trust for everythi
 each has its own Django group, and object permissions on leads are granted to that group.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -322,6 +324,11 @@ class Membership(Orderable):
         return f"{self.agency} @ {self.alliance}"
 
 
+#: API tokens expire after this many days unless issued for less, and never later than the maximum.
+TOKEN_DEFAULT_DAYS = 365
+TOKEN_MAX_DAYS = 730
+
+
 class AgencyAPIToken(models.Model):
     """A bearer token with which one agency's own case system calls ``/api/v1/``.
 
@@ -350,6 +357,19 @@ class AgencyAPIToken(models.Model):
 
     def __str__(self):
         return f"{self.agency} · {self.name} ({self.prefix}…)"
+
+    def clean(self):
+        """Every token expires, at the latest :data:`TOKEN_MAX_DAYS` after it was issued (also when an
+        administrator edits it; tokens issued before this rule may have none until edited)."""
+        super().clean()
+        issued = self.created_at or timezone.now()
+        if self.expires_at is None or self.expires_at > issued + timedelta(days=TOKEN_MAX_DAYS):
+            raise ValidationError(
+                {
+                    "expires_at": _("请填写到期时间：接口令牌的有效期不能超过 %(days)s 天。")
+                    % {"days": TOKEN_MAX_DAYS}
+                }
+            )
 
     @property
     def is_usable(self) -> bool:

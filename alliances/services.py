@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from portal.slugs import pinyin_slug
 
 from .models import (
+    TOKEN_DEFAULT_DAYS,
+    TOKEN_MAX_DAYS,
     Agency,
     AgencyAPIToken,
     AgencyKind,
@@ -23,8 +25,6 @@ from .models import (
 )
 
 TOKEN_PREFIX = "ipp_"  # noqa: S105 — a public marker that makes leaked tokens easy to scan for
-TOKEN_DEFAULT_DAYS = 365
-TOKEN_MAX_DAYS = 730
 
 #: Member agencies created for each city when loading reference data: name pattern and kind.
 DEFAULT_CITY_AGENCIES = [

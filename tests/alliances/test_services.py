@@ -177,3 +177,6 @@ def test_every_api_token_expires_within_two_years(demo):
             call_command(
                 "agency_token", agency="徐州市市场监督管理局", name="x", days=days, stdout=StringIO()
             )
+    token.expires_at = None  # an administrator clearing it in the admin form
+    with pytest.raises(ValidationError, match="请填写到期时间"):
+        token.full_clean()

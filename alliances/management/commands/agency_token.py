@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from alliances.models import Agency
-from alliances.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, agency_token_issue
+from alliances.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, Agency
+from alliances.services import agency_token_issue
 
 
 class Command(BaseCommand):
