@@ -359,8 +359,8 @@ class AgencyAPIToken(models.Model):
         return f"{self.agency} · {self.name} ({self.prefix}…)"
 
     def clean(self):
-        """Every token expires, at the latest :data:`TOKEN_MAX_DAYS` after it was issued (also when an
-        administrator edits it; tokens issued before this rule may have none until edited)."""
+        """Every token expires, at the latest :data:`TOKEN_MAX_DAYS` after it was issued — also when an
+        administrator edits it (migration 0004 gave the tokens issued without one their expiry)."""
         super().clean()
         issued = self.created_at or timezone.now()
         if self.expires_at is None or self.expires_at > issued + timedelta(days=TOKEN_MAX_DAYS):
