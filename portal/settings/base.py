@@ -57,6 +57,7 @@ MIDDLEWARE = [
     # and what it stores already carries the security headers added further in.
     "portal.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.content_security_policy_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.middleware.api_language_middleware",
@@ -180,6 +181,16 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames the site itself
+#: The pages' Content-Security-Policy (portal.middleware): only the site's own scripts, styles and
+#: connections (websockets included); ``off`` sends none. The admin relies on inline scripts.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'",
+)
+if CONTENT_SECURITY_POLICY == "off":
+    CONTENT_SECURITY_POLICY = ""
+CONTENT_SECURITY_POLICY_EXEMPT = ("/admin/", "/api/v1/docs")
 
 # --- Language and time ----------------------------------------------------------------------------
 
