@@ -437,6 +437,19 @@ def recipient_decline(*, actor: Actor, recipient: LeadRecipient, reason: str, re
     recipient.status = RecipientStatus.DECLINED
     recipient.reason = reason.strip()
     recipient.decided_at = timezone.now()
+    lead = recipient.lead
+    if (
+        lead.source == LeadSource.PUBLIC_TIP
+        and lead.status == LeadStatus.DRAFT
+        and recipient.transferred_from_id
+    ):
+        # A public tip has nobody else to answer it: declined by the agency it was passed to, it returns to
+        # the agency that passed it, which decides again (accept, pass it elsewhere, or decline itself).
+        returned = LeadRecipient.objects.filter(
+            pk=recipient.transferred_from_id, status=RecipientStatus.TRANSFERRED
+        ).update(status=RecipientStatus.READ, decided_at=None)
+        if returned:
+            selectors.lead_counts_invalidate([lead.originating_agency_id])  # update() sends no signals
     _status_changed(actor, recipient, AuditAction.DECLINE, request, {"reason": recipient.reason})
     return recipient
 

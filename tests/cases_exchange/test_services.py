@@ -230,6 +230,26 @@ class TestSending:
         # Never sent: not in 徐州's sent list (it was, first on PostgreSQL, as "草稿 #id").
         assert lead not in selectors.lead_rows(actor=a_officer, tab="sent")
 
+    def test_a_tip_declined_by_the_agency_it_was_passed_to_returns_to_the_city_agency(self, world):
+        tip = tip_to_xuzhou(world)
+        own = tip.lead.recipients.get()
+        services.recipient_transfer(
+            actor=world.actors["A_officer"], recipient=own, to_agency=world.agencies["B"], reason="属地管辖"
+        )
+        passed = tip.lead.recipients.get(agency=world.agencies["B"])
+        services.recipient_decline(actor=world.actors["B_officer"], recipient=passed, reason="不属本地")
+        own.refresh_from_db()
+        lead = CaseLead.objects.get(pk=tip.lead.pk)
+        assert (own.status, lead.status) == ("read", "draft")  # was: the tip closed, handled by nobody
+        assert services.tip_status(reference=tip.reference)[1] == "正在审查"
+        services.recipient_transfer(  # 徐州 decides again: this time to 临沂
+            actor=fresh_actor(world.users["A_officer"]),
+            recipient=own,
+            to_agency=world.agencies["C"],
+            reason="线索在临沂",
+        )
+        assert lead.recipients.get(agency=world.agencies["C"]).status == "delivered"
+
 
 class TestValidation:
     @pytest.mark.parametrize(
