@@ -211,10 +211,14 @@ class CaseLead(ChoiceLabelsMixin, models.Model):
         return f"{self.reference or _('草稿')} {self.title}"
 
     @property
+    def is_tip_in_hand(self) -> bool:
+        """A public tip its city agency is handling without having sent it on: still that agency's draft."""
+        return self.source == LeadSource.PUBLIC_TIP and self.status == LeadStatus.DRAFT
+
+    @property
     def has_thread(self) -> bool:
-        """Whether the lead has its discussion thread: once sent — and a public tip from the start, which
-        its city agency handles (and may send on) while it is still that agency's draft."""
-        return self.status != LeadStatus.DRAFT or self.source == LeadSource.PUBLIC_TIP
+        """Whether the lead has its discussion thread: once sent — and a public tip from the start."""
+        return self.status != LeadStatus.DRAFT or self.is_tip_in_hand
 
     @property
     def display_reference(self) -> str:

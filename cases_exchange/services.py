@@ -185,20 +185,22 @@ def lead_create(*, actor: Actor, data: dict, source: str = LeadSource.OFFICER, r
     return lead
 
 
+def edit_refusal(lead: CaseLead) -> tuple[str, str]:
+    """Why ``lead`` cannot be edited (message and code), for the service and the edit page alike."""
+    if lead.source == LeadSource.PUBLIC_TIP:
+        return _("公众举报的内容不能修改；请通过讨论区补充核查情况。"), "public_tip"
+    return _("已通报的线索不能再修改；请通过讨论区补充说明。"), "not_draft"
+
+
 @transaction.atomic
 def lead_update(*, actor: Actor, lead: CaseLead, data: dict, request=None) -> CaseLead:
     """Change a draft (only the originator, only before sending)."""
     lead = CaseLead.objects.select_for_update().get(pk=lead.pk)
     if lead_policy.access(actor, lead) is Access.NONE:
         raise Http404
-    _require(
-        lead.source != LeadSource.PUBLIC_TIP,
-        _("公众举报的内容不能修改；请通过讨论区补充核查情况。"),
-        "public_tip",
-    )
-    _require(
-        lead_policy.can_edit(actor, lead), _("已通报的线索不能再修改；请通过讨论区补充说明。"), "not_draft"
-    )
+    if not lead_policy.can_edit(actor, lead):
+        message, code = edit_refusal(lead)
+        raise LeadError(message, code=code)
     changed = []
     for name, value in data.items():
         if name in EDITABLE_FIELDS and getattr(lead, name) != value:
@@ -380,9 +382,7 @@ def _status_changed(actor: Actor, recipient: LeadRecipient, action: str, request
 def _close_lead_if_finished(lead: CaseLead) -> None:
     """Close a lead when every recipient row is finished: a sent lead, or a public tip (a draft of its city
     agency that was handled without being sent on)."""
-    handled = lead.status == LeadStatus.SENT or (
-        lead.status == LeadStatus.DRAFT and lead.source == LeadSource.PUBLIC_TIP
-    )
+    handled = lead.status == LeadStatus.SENT or lead.is_tip_in_hand
     if handled and not lead.recipients.exclude(status__in=FINISHED_STATUSES).exists():
         lead.status = LeadStatus.CLOSED
         lead.save(update_fields=["status", "updated_at"])
@@ -438,11 +438,7 @@ def recipient_decline(*, actor: Actor, recipient: LeadRecipient, reason: str, re
     recipient.reason = reason.strip()
     recipient.decided_at = timezone.now()
     lead = recipient.lead
-    if (
-        lead.source == LeadSource.PUBLIC_TIP
-        and lead.status == LeadStatus.DRAFT
-        and recipient.transferred_from_id
-    ):
+    if lead.is_tip_in_hand and recipient.transferred_from_id:
         # A public tip has nobody else to answer it: declined by the agency it was passed to, it returns to
         # the agency that passed it, which decides again (accept, pass it elsewhere, or decline itself).
         returned = LeadRecipient.objects.filter(

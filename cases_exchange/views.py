@@ -48,7 +48,6 @@ from .models import (
     CaseLead,
     LeadAccessRequest,
     LeadAttachment,
-    LeadSource,
     Notification,
     NotificationPreference,
     RecipientStatus,
@@ -240,10 +239,7 @@ def lead_edit(request, pk):
     actor = request.actor
     lead, _access = lead_policy.get_or_404(actor, pk)
     if not lead_policy.can_edit(actor, lead):
-        if lead.source == LeadSource.PUBLIC_TIP:
-            messages.error(request, _("公众举报的内容不能修改；请通过讨论区补充核查情况。"))
-        else:
-            messages.error(request, _("已通报的线索不能再修改；请通过讨论区补充说明。"))
+        messages.error(request, services.edit_refusal(lead)[0])
         return redirect("cases_exchange:lead_detail", lead.pk)
     form = LeadForm(request.POST or None, instance=lead, alliances=_member_alliances(actor))
     if request.method == "POST" and form.is_valid():
