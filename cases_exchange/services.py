@@ -9,6 +9,7 @@ or ``Http404`` when the actor may not see the lead at all.
 
 import hashlib
 import secrets
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -938,7 +939,9 @@ def deadlines_process(*, today=None) -> dict:
 
     today = today or timezone.localdate()
     counts = {"reminded": 0, "escalated": 0}
-    at_work: dict[int, bool] = {}  # alliance id -> whether today is a working day there
+    # alliance id -> (whether today is a working day there, the day "near a deadline" reaches): both
+    # depend on the alliance and today only, so they are read from the calendar once per alliance.
+    calendars: dict[int, tuple[bool, date]] = {}
     open_statuses = [
         RecipientStatus.DELIVERED,
         RecipientStatus.READ,
@@ -961,14 +964,17 @@ def deadlines_process(*, today=None) -> dict:
             if row is None:
                 continue
             alliance = row.lead.alliance
-            if alliance.pk not in at_work:
-                at_work[alliance.pk] = is_working_day_for(today, alliance_id=alliance.pk)
-            if not at_work[alliance.pk]:
+            if alliance.pk not in calendars:
+                calendars[alliance.pk] = (
+                    is_working_day_for(today, alliance_id=alliance.pk),
+                    add_working_days(today, alliance.remind_before_working_days, alliance_id=alliance.pk),
+                )
+            at_work, soon = calendars[alliance.pk]
+            if not at_work:
                 continue
             deciding = row.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
             due = row.accept_due if deciding else row.feedback_due
             reminded_today = row.last_reminded_on == today
-            soon = add_working_days(today, alliance.remind_before_working_days, alliance_id=alliance.pk)
             near = soon >= due
             if (near or today > due) and not reminded_today:
                 notifications.notify_agencies(
