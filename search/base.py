@@ -170,3 +170,6 @@ class SearchBackend(ABC):
     def clear(self) -> None:
         """Remove every document (``search_reindex`` and evaluation use a fresh index)."""
         ...
+
+    def optimize(self) -> None:  # noqa: B027 — optional: most backends keep themselves in shape
+        """Compact the index after a bulk load (``search_reindex`` calls it); nothing by default."""

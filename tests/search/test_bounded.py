@@ -5,9 +5,11 @@ The limits are lowered here so that a handful of documents stands for a million.
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from search import analysis
 from search.backends import database
 from search.base import PUBLIC, SearchQuery
 from search.registry import get_backend
@@ -119,6 +121,82 @@ def test_a_relaxed_broad_query_keeps_the_documents_holding_its_rare_word(windows
     assert keys(found)[:2] == ["rare:new", "rare:old"]
 
 
+def test_a_word_in_most_documents_leaves_the_window_statements_but_not_their_results(windows, monkeypatch):
+    """商标 is in nearly every document, 维权 in under half: once the matches of 商标 维权 are counted, the
+    window's statements leave 商标 out (reading its document list costs most) and keep to the matches
+    counted — the newest documents holding 维权 without 商标 never appear, and results and facets are
+    those of the whole query."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document(f"m:{i}", f"商标维权{i}", f"商标维权案例{i}") for i in range(5)])
+    backend.index([document(f"o:{i}", f"商标新闻{i}", f"商标报道{i}", kind="policy") for i in range(10)])
+    backend.index([document(f"v:{i}", f"维权动态{i}", f"维权援助{i}", kind="case") for i in range(3)])
+    query = SearchQuery(text="商标 维权", facets=("kind",), per_page=5)  # a page's worth hold both: strict
+    engine = database._SQLite(backend, analysis.analyse_query(query.text), query)
+    assert engine.count(strict=True) == 5
+    assert engine.common
+    assert not any("维权" in group for group in engine.common)
+    found = backend.search(query)
+    assert sorted(keys(found)) == ["m:2", "m:3", "m:4"]  # the window's candidates: matches only
+    assert (found.total, found.facets["kind"], found.facets_exact) == (5, [("news", 3)], False)
+    monkeypatch.setattr(database, "COMMON_IDF", float("-inf"))  # nothing is common: 商标 in every statement
+    whole = backend.search(query)
+    assert (keys(whole), whole.total, whole.facets) == (keys(found), found.total, found.facets)
+
+
+def test_document_counts_are_remembered_until_this_process_writes(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL counts a query's words in the statement that ranks")
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document("a", "商标", "商标")])
+
+    def counted() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as statements, connection.cursor() as cursor:
+            found = database._document_frequency(cursor, '"商标"')
+        return found, len(statements)
+
+    assert counted() == (1, 1)
+    assert counted() == (1, 0)  # remembered
+    backend.index([document("b", "商标", "商标")])
+    assert counted() == (2, 1)  # forgotten by the write
+    monkeypatch.setattr(database, "FREQUENCY_SECONDS", 0)  # another process's writes: seen once it expires
+    assert counted() == (2, 1)
+
+
+def test_optimising_the_index_keeps_every_result(search_backend):
+    for batch in range(3):
+        search_backend.index([document(f"n:{batch}:{i}", f"商标新闻{i}", "郫县豆瓣") for i in range(4)])
+    before = [keys(search_backend.search(SearchQuery(text=text))) for text in ("商标", "郫县豆瓣", "新闻 2")]
+    segments = _fts_segments() if connection.vendor == "sqlite" else None
+    search_backend.optimize()
+    after = [keys(search_backend.search(SearchQuery(text=text))) for text in ("商标", "郫县豆瓣", "新闻 2")]
+    assert all(before)
+    assert after == before
+    if segments is not None:  # segments written batch by batch, merged into one
+        assert segments > 1
+        assert _fts_segments() == 1
+
+
+def _fts_segments() -> int:
+    """How many segments the FTS5 index has, from its structure record (a 4-byte cookie, then varints: the
+    number of levels, the number of segments)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT block FROM search_fts_data WHERE id = 10")
+        record = bytes(cursor.fetchone()[0])
+    position, values = 4, []
+    for _ in range(2):
+        value = 0
+        while True:
+            byte = record[position]
+            position += 1
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values[1]
+
+
 def test_the_page_and_the_api_say_more_than_and_stop_at_the_last_reachable_page(client, count_limit):
     backend = get_backend()
     backend.clear()
@@ -140,7 +218,9 @@ def test_reindex_writes_every_document_oldest_first(demo, world):  # world: lead
     from search.models import IndexEntry
     from search.registry import searchable_types
 
-    call_command("search_reindex", stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    call_command("search_reindex", stdout=out, stderr=StringIO())
+    assert "optimised the index" in out.getvalue()
     dates = [d or date.min for d in IndexEntry.objects.order_by("id").values_list("date", flat=True)]
     expected = sum(1 for searchable in searchable_types() for _ in searchable.documents())
     assert len(dates) == expected
