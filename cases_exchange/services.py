@@ -948,7 +948,13 @@ def deadlines_process(*, today=None) -> dict:
         RecipientStatus.ACCEPTED,
         RecipientStatus.IN_PROGRESS,
     ]
-    open_rows = LeadRecipient.objects.filter(status__in=open_statuses).only("pk").order_by("pk")
+    # An alliance that has ended (made inactive) runs no more deadlines: nobody is reminded or escalated
+    # over its leads, which stay readable as they are.
+    open_rows = (
+        LeadRecipient.objects.filter(status__in=open_statuses, lead__alliance__is_active=True)
+        .only("pk")
+        .order_by("pk")
+    )
     for candidate in open_rows.iterator(chunk_size=1000):
         with transaction.atomic():
             # The row as it is now, locked the way the officers' actions lock it (recipient, lead and
@@ -958,7 +964,7 @@ def deadlines_process(*, today=None) -> dict:
             row = (
                 LeadRecipient.objects.select_for_update()
                 .select_related("lead", "lead__alliance")
-                .filter(pk=candidate.pk, status__in=open_statuses)
+                .filter(pk=candidate.pk, status__in=open_statuses, lead__alliance__is_active=True)
                 .first()
             )
             if row is None:

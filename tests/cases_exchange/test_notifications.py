@@ -139,6 +139,26 @@ def test_reminders_before_and_after_the_deadline_and_escalation_once(world):
 
 
 @pytest.mark.django_db
+def test_an_ended_alliance_runs_no_more_deadlines(world):
+    lead = LeadFactory(
+        author=world.users["A_officer"], distribution="alliance", alliance_ids=[world.huaihai.pk]
+    )
+    row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
+    world.huaihai.is_active = False
+    world.huaihai.save(update_fields=["is_active"])
+    late = overdue(row.accept_due, lead)
+    services.deadlines_process(today=late)
+    kinds = ["reminder", "escalation"]
+    assert not Notification.objects.filter(lead=lead, kind__in=kinds).exists()
+    assert not LeadRecipient.objects.filter(lead=lead, reminders_sent__gt=0).exists()
+    world.huaihai.is_active = True  # resumed: its open deadlines run again
+    world.huaihai.save(update_fields=["is_active"])
+    services.deadlines_process(today=late)
+    sent = set(Notification.objects.filter(lead=lead, kind__in=kinds).values_list("kind", flat=True))
+    assert sent == set(kinds)
+
+
+@pytest.mark.django_db
 def test_named_lead_does_not_escalate_to_a_secretariat_that_cannot_see_it(world):
     lead = LeadFactory(
         author=world.users["B_officer"], distribution="named", agency_ids=[world.agencies["C"].pk]
