@@ -216,6 +216,12 @@ class CaseLead(ChoiceLabelsMixin, models.Model):
         return self.source == LeadSource.PUBLIC_TIP and self.status == LeadStatus.DRAFT
 
     @property
+    def status_label(self) -> str:
+        """The lead's state as pages and exports name it: a public tip its city agency is handling is no
+        draft to the officers handling it."""
+        return str(_("举报办理中")) if self.is_tip_in_hand else self.get_status_display()
+
+    @property
     def has_thread(self) -> bool:
         """Whether the lead has its discussion thread: once sent — and a public tip from the start."""
         return self.status != LeadStatus.DRAFT or self.is_tip_in_hand

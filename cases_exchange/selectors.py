@@ -225,7 +225,7 @@ def export_table(rows, *, tab: str) -> tuple[list[str], list[list]]:
             status, accept_due, feedback_due = row.get_status_display(), row.accept_due, row.feedback_due
         else:
             lead = row
-            status, accept_due, feedback_due = lead.get_status_display(), None, None
+            status, accept_due, feedback_due = lead.status_label, None, None
         table.append(
             [
                 lead.display_reference,
