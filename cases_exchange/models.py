@@ -228,7 +228,11 @@ class CaseLead(ChoiceLabelsMixin, models.Model):
 
     @property
     def display_reference(self) -> str:
-        return self.reference or str(_("草稿 #%(id)s") % {"id": self.pk})
+        if self.reference:
+            return self.reference
+        if self.is_tip_in_hand:  # numbered when sent on; the tipster's own number is the tip's
+            return str(_("举报 #%(id)s") % {"id": self.pk})
+        return str(_("草稿 #%(id)s") % {"id": self.pk})
 
 
 class CaseLeadGroupObjectPermission(GroupObjectPermissionBase):
