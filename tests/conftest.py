@@ -61,3 +61,7 @@ def _clear_cache():
 
     for alias in caches:
         caches[alias].clear()
+    # Search's per-process document counts: a test's own documents are rolled back, its counts must go too.
+    from search.backends import database
+
+    database._forget_frequencies()

@@ -45,6 +45,7 @@ from search.base import (
 from search.models import IndexAccess, IndexEntry, IndexFacet
 
 BODY_CHARS = 2000  # kept for snippets; the whole body is in the terms
+MERGE_PAGES = 2_000  # full-text index pages merged per transaction by ``optimize``
 BATCH = 500
 TITLE_WEIGHT, BODY_WEIGHT, EXTRA_WEIGHT, IDENT_WEIGHT = 6.0, 1.0, 3.0, 20.0
 BOOST_WEIGHT = 0.5  # how much a phrase term counts in BM25 beside the words (PostgreSQL)
@@ -77,6 +78,13 @@ _frequencies: dict[tuple[str, str], tuple[float, int]] = {}
 
 def _forget_frequencies() -> None:
     _frequencies.clear()
+
+
+def _forget_frequencies_now_and_on_commit() -> None:
+    """Before a write, and again once it commits: a search in another thread between the two must not
+    keep counts read before the write for :data:`FREQUENCY_SECONDS`."""
+    _forget_frequencies()
+    transaction.on_commit(_forget_frequencies)
 
 
 def _document_frequency(cursor, expression: str) -> int:
@@ -167,7 +175,7 @@ class DatabaseBackend(SearchBackend):
         return connection.vendor
 
     def index(self, documents: Iterable[IndexDocument]) -> int:
-        _forget_frequencies()
+        _forget_frequencies_now_and_on_commit()
         written = 0
         for chunk in _batches(documents):
             analysed = [analysis.analyse_document(d) for d in chunk]
@@ -239,7 +247,7 @@ class DatabaseBackend(SearchBackend):
         return " ".join(f"{_ts_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
 
     def delete(self, keys: Iterable[str]) -> None:
-        _forget_frequencies()
+        _forget_frequencies_now_and_on_commit()
         keys = list(keys)
         for chunk in _batches(keys):
             ids = list(IndexEntry.objects.filter(key__in=chunk).values_list("pk", flat=True))
@@ -253,7 +261,7 @@ class DatabaseBackend(SearchBackend):
             IndexEntry.objects.filter(pk__in=ids)._raw_delete(IndexEntry.objects.db)
 
     def clear(self) -> None:
-        _forget_frequencies()
+        _forget_frequencies_now_and_on_commit()
         IndexAccess.objects.all()._raw_delete(IndexAccess.objects.db)
         IndexFacet.objects.all()._raw_delete(IndexFacet.objects.db)
         IndexEntry.objects.all()._raw_delete(IndexEntry.objects.db)
@@ -263,12 +271,23 @@ class DatabaseBackend(SearchBackend):
 
     def optimize(self) -> None:
         """After a bulk load: SQLite merges the full-text index into one segment (a rebuild leaves a dozen
-        or more, each consulted for every word of every query; 94 s at a million documents), PostgreSQL
-        refreshes the planner's statistics of the index table."""
-        _forget_frequencies()
+        or more, each consulted for every word of every query; about 94 s of work at a million documents),
+        PostgreSQL refreshes the planner's statistics of the index table.
+
+        SQLite merges in steps of :data:`MERGE_PAGES` pages, each its own transaction outside an atomic
+        block, so the site's other writes (an audit record on every lead read) wait for one step at most,
+        never for the whole merge — FTS5's one-statement ``optimize`` would hold the write lock
+        throughout. A negative ``merge`` merges all segments as ``optimize`` does; a step that changes
+        (almost) nothing means it is done."""
         with connection.cursor() as cursor:
             if self.vendor == "sqlite":
-                cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+                while True:
+                    before = connection.connection.total_changes
+                    cursor.execute(
+                        "INSERT INTO search_fts (search_fts, rank) VALUES ('merge', %s)", [-MERGE_PAGES]
+                    )
+                    if connection.connection.total_changes - before < 2:
+                        break
             elif self.vendor == "postgresql":
                 cursor.execute("ANALYZE search_indexentry")
 
@@ -452,23 +471,28 @@ class _SQLite(_Engine):
         return " OR ".join([*groups, *scored])
 
     def common_groups(self) -> frozenset[str]:
-        """The groups found in about half of all documents or more (:data:`COMMON_IDF`), unless every
-        group is.
+        """The groups each of whose words is in about half of all documents or more (:data:`COMMON_IDF`),
+        unless every group is.
 
         BM25 gives such a word (next to) no weight — FTS5 clamps the IDF of one in more than half the
-        documents to 10⁻⁶ — yet ``bm25()`` and a column filter read its whole document list (知识产权, in 95 %
-        of a million documents: 88 ms; 保护, in 49.8 %: 35 ms) in every statement naming it. Once the
-        matches are counted with every group, the window's statements leave these out and keep to the
-        matches counted: the same candidates, in the order of scores that differ by a small constant
-        (every candidate holds the word) and its term-frequency share; the title tier asks the other
-        words in titles.
+        documents to 10⁻⁶ — yet ``bm25()`` reads its whole document list (知识产权, in 95 % of a million
+        documents: 88 ms; 保护, in 49.8 %: 35 ms) in every statement naming it. Once the matches are counted
+        with every group, the window's ranking statement leaves these out and keeps to the matches
+        counted: the same candidates, in the order of scores that differ by the word's near-zero share
+        (every candidate holds it). The title window keeps every word: its tier means the title holds
+        the query.
         """
         with connection.cursor() as cursor:
             total = _document_frequency(cursor, "")
+            # Every alternative of the group, not the group: bm25() weighs each alone, and a rare
+            # alternative (饱和 beside 保护 for baohu) keeps its weight.
             common = frozenset(
-                group
-                for group in self.groups
-                if _bm25_idf(total, _document_frequency(cursor, group)) < COMMON_IDF
+                expression
+                for expression, alternatives in zip(self.groups, self.analysed.groups, strict=True)
+                if all(
+                    _bm25_idf(total, _document_frequency(cursor, _fts_phrase(term))) < COMMON_IDF
+                    for term in alternatives
+                )
             )
         return common if len(common) < len(set(self.groups)) else frozenset()
 
@@ -521,13 +545,14 @@ class _SQLite(_Engine):
         # In titles, names (pinyin) or identifiers rather than only in the body — among the matches counted
         # (the newest COUNT_LIMIT), so that the scoring statement never reads further back than counting did.
         floor = self.ids[-1] if len(self.ids) > COUNT_LIMIT else 0
-        sql, params = self._matching(strict, "{title extra ident} : (" + expression + ")")
-        among_sql, among_params = self._among_counted()
+        # Every word in titles, names or identifiers — common ones too: the tier means the title holds the
+        # query, so this statement keeps the whole expression.
+        titled = self.expression(strict) if strict else expression
+        sql, params = self._matching(strict, "{title extra ident} : (" + titled + ")")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"{sql} AND search_fts.rowid >= {int(floor)}{among_sql} "
-                "ORDER BY search_fts.rowid DESC LIMIT %s",
-                [*params, *among_params, TITLE_WINDOW],
+                f"{sql} AND search_fts.rowid >= {int(floor)} ORDER BY search_fts.rowid DESC LIMIT %s",
+                [*params, TITLE_WINDOW],
             )
             title_ids = [row[0] for row in cursor.fetchall()]
             recent = self.ids

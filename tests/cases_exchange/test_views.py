@@ -332,6 +332,9 @@ class TestPublicTips:
         assert '<span class="status status--draft">举报办理中</span>' in page  # not "草稿" to its handlers
         assert f"举报 #{lead.pk}" in page
         assert f"举报 #{lead.pk}" in client.get("/leads/").content.decode()  # the inbox names it so too
+        drafts = client.get("/leads/", {"tab": "drafts"}).content.decode()
+        assert "举报办理中" in drafts
+        assert "草稿，未通报" not in drafts
         assert "请勿在讨论中写举报人的身份" in page  # sending it on shows the thread to the recipients
         assert f"/leads/{lead.pk}/edit/" not in page  # and never rewrites it
         refused = client.post(f"/leads/{lead.pk}/edit/", {"title": "改", "summary": "改"}, follow=True)

@@ -123,22 +123,23 @@ def test_a_relaxed_broad_query_keeps_the_documents_holding_its_rare_word(windows
 
 def test_a_word_in_most_documents_leaves_the_window_statements_but_not_their_results(windows, monkeypatch):
     """商标 is in nearly every document, 维权 in under half: once the matches of 商标 维权 are counted, the
-    window's statements leave 商标 out (reading its document list costs most) and keep to the matches
-    counted — the newest documents holding 维权 without 商标 never appear, and results and facets are
-    those of the whole query."""
+    window's ranking statement leaves 商标 out (reading its document list costs most) and keeps to the matches
+    counted — the newest documents holding 维权 without 商标 never appear, a title holding only 维权 is no
+    title match, and results and facets are those of the whole query."""
     backend = database.DatabaseBackend()
     backend.clear()
+    backend.index([document("x:title", "维权指南", "商标")])  # 维权 in its title, 商标 only in the body
     backend.index([document(f"m:{i}", f"商标维权{i}", f"商标维权案例{i}") for i in range(5)])
     backend.index([document(f"o:{i}", f"商标新闻{i}", f"商标报道{i}", kind="policy") for i in range(10)])
     backend.index([document(f"v:{i}", f"维权动态{i}", f"维权援助{i}", kind="case") for i in range(3)])
     query = SearchQuery(text="商标 维权", facets=("kind",), per_page=5)  # a page's worth hold both: strict
     engine = database._SQLite(backend, analysis.analyse_query(query.text), query)
-    assert engine.count(strict=True) == 5
+    assert engine.count(strict=True) == 6
     assert engine.common
     assert not any("维权" in group for group in engine.common)
     found = backend.search(query)
     assert sorted(keys(found)) == ["m:2", "m:3", "m:4"]  # the window's candidates: matches only
-    assert (found.total, found.facets["kind"], found.facets_exact) == (5, [("news", 3)], False)
+    assert (found.total, found.facets["kind"], found.facets_exact) == (6, [("news", 3)], False)
     monkeypatch.setattr(database, "COMMON_IDF", float("-inf"))  # nothing is common: 商标 in every statement
     whole = backend.search(query)
     assert (keys(whole), whole.total, whole.facets) == (keys(found), found.total, found.facets)
