@@ -541,14 +541,13 @@ class _SQLite(_Engine):
         """The newest title matches, and the rowid from which all matches are candidates (see
         :data:`EXACT_UP_TO`): FTS5 walks a term's documents in rowid order, so the newest N are read
         without the rest."""
-        expression = self.window_expression(strict)
+        # A strict search's title tier means the title holds the query: every word, the common ones that
+        # the ranking statement leaves out (window_expression) too.
+        expression = self.expression(strict) if strict else self.window_expression(strict)
         # In titles, names (pinyin) or identifiers rather than only in the body — among the matches counted
         # (the newest COUNT_LIMIT), so that the scoring statement never reads further back than counting did.
         floor = self.ids[-1] if len(self.ids) > COUNT_LIMIT else 0
-        # Every word in titles, names or identifiers — common ones too: the tier means the title holds the
-        # query, so this statement keeps the whole expression.
-        titled = self.expression(strict) if strict else expression
-        sql, params = self._matching(strict, "{title extra ident} : (" + titled + ")")
+        sql, params = self._matching(strict, "{title extra ident} : (" + expression + ")")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{sql} AND search_fts.rowid >= {int(floor)} ORDER BY search_fts.rowid DESC LIMIT %s",
@@ -556,7 +555,7 @@ class _SQLite(_Engine):
             )
             title_ids = [row[0] for row in cursor.fetchall()]
             recent = self.ids
-            if not strict and expression != self.expression(strict):
+            if expression != self.expression(strict):
                 sql, params = self._matching(strict, expression)
                 cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, RECENT_WINDOW])
                 recent = [row[0] for row in cursor.fetchall()]
