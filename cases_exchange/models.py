@@ -20,6 +20,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from portal.choices import ChoiceLabelsMixin
 from portal.identifiers import validate_credit_code
+from portal.storage import private_storage
 
 
 class IPType(models.TextChoices):
@@ -390,15 +391,15 @@ class LeadAccessRequest(ChoiceLabelsMixin, models.Model):
 
 
 def attachment_path(instance, filename):
-    # Stored under an unguessable name outside MEDIA_URL's public tree; served only through a view.
-    return f"private/leads/{instance.lead_id}/{instance.sha256[:2]}/{instance.sha256}"
+    # Named by content, never by the uploader's file name, in the private storage outside MEDIA_ROOT.
+    return f"leads/{instance.lead_id}/{instance.sha256[:2]}/{instance.sha256}"
 
 
 class LeadAttachment(models.Model):
     """Evidence attached to a lead, stored with its SHA-256 and served only through the permission policy."""
 
     lead = models.ForeignKey(CaseLead, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=200)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))

@@ -17,6 +17,10 @@ if (
 ):
     raise ConfigError("SECRET_KEY", "is too short or looks like a development key; use 50+ random characters")
 
+# A web server told to serve MEDIA_ROOT would otherwise hand out lead evidence without any check.
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):  # noqa: F405
+    raise ConfigError("PRIVATE_MEDIA_ROOT", "must not be inside MEDIA_ROOT (attachments would be public)")
+
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,10 +1,14 @@
 """The lead workflow through the services: sending, deadlines, the recipient states, and every refusal
 leaving nothing half-written."""
 
+import importlib
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -483,8 +487,45 @@ class TestAttachments:
         lead = named_lead(world)
         attachment = self.upload(world, lead, "截图.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
         assert attachment.sha256 == hashlib.sha256(b"\x89PNG\r\n\x1a\n" + b"0" * 100).hexdigest()
-        assert attachment.file.name.startswith(f"private/leads/{lead.pk}/")
+        assert attachment.file.name.startswith(f"leads/{lead.pk}/")
         assert "截图" not in attachment.file.name
+
+    def test_file_lives_outside_media_root_and_has_no_url(self, world, settings):
+        lead = named_lead(world)
+        attachment = self.upload(world, lead, "证据.pdf", b"%PDF-1.7 evidence")
+        stored = Path(settings.PRIVATE_MEDIA_ROOT) / attachment.file.name
+        assert stored.read_bytes() == b"%PDF-1.7 evidence"
+        media = Path(settings.MEDIA_ROOT)
+        assert not media.exists() or not list(media.rglob(attachment.sha256))
+        with pytest.raises(ValueError, match="no URL"):
+            _ = attachment.file.url
+
+    def test_upgrade_moves_old_files_out_of_media_root(self, world, settings):
+        """Migration 0006 moves files stored under MEDIA_ROOT/private/ by earlier versions, and back."""
+        migration = importlib.import_module("cases_exchange.migrations.0006_attachments_private_storage")
+        lead = named_lead(world)
+        attachment = self.upload(world, lead, "旧证据.pdf", b"%PDF-1.4 old")
+        new_name = attachment.file.name
+        old_path = Path(settings.MEDIA_ROOT) / "private" / new_name
+        old_path.parent.mkdir(parents=True, exist_ok=True)
+        (Path(settings.PRIVATE_MEDIA_ROOT) / new_name).replace(old_path)
+        LeadAttachment.objects.filter(pk=attachment.pk).update(file="private/" + new_name)
+        editor = SimpleNamespace(connection=connection)
+
+        migration.move_files(django_apps, editor)
+        migration.move_files(django_apps, editor)  # a second run finds nothing left to do
+
+        attachment.refresh_from_db()
+        assert attachment.file.name == new_name
+        assert not old_path.exists()
+        assert attachment.file.open("rb").read() == b"%PDF-1.4 old"
+        attachment.file.close()
+
+        migration.backwards(django_apps, editor)
+        attachment.refresh_from_db()
+        assert attachment.file.name == "private/" + new_name
+        assert old_path.read_bytes() == b"%PDF-1.4 old"
+        old_path.unlink()
 
     @pytest.mark.parametrize(
         ("name", "content", "message"),

@@ -117,3 +117,16 @@ def test_production_settings_pass_the_deployment_check(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_private_files_inside_media_root(tmp_path):
+    result = run_manage(
+        ["check"],
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL=f"sqlite:///{tmp_path}/deploy.sqlite3",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        PRIVATE_MEDIA_ROOT=str(tmp_path / "media" / "private"),
+    )
+    assert result.returncode != 0
+    assert "PRIVATE_MEDIA_ROOT: must not be inside MEDIA_ROOT" in result.stderr.strip().splitlines()[-1]
