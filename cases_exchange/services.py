@@ -502,15 +502,19 @@ def recipient_transfer(
     accept_due, feedback_due = deadlines_for(
         alliance=lead.alliance, start=today, key_protection=lead.is_key_protection
     )
-    # An earlier declined or transferred-on row is replaced (its reason stays in the audit record).
-    LeadRecipient.objects.filter(lead=lead, agency=to_agency).delete()
-    new = LeadRecipient.objects.create(
+    # The agency may hold an earlier row it declined or transferred on (one row per lead and agency): that
+    # row starts over — every field back to a new row's — rather than being deleted, so that a transfer
+    # it made earlier still names it as the source (its earlier reason stays in the audit record).
+    earlier = LeadRecipient.objects.filter(lead=lead, agency=to_agency).values_list("pk", flat=True).first()
+    new = LeadRecipient(
+        pk=earlier,
         lead=lead,
         agency=to_agency,
         transferred_from=recipient,
         accept_due=accept_due,
         feedback_due=feedback_due,
     )
+    new.save(force_insert=earlier is None, force_update=earlier is not None)
     _grant(lead, lead_policy.VIEW, [to_agency.group_id])
     if not lead.restrict_sensitive:
         _grant(lead, lead_policy.SENSITIVE, [to_agency.group_id])

@@ -413,6 +413,26 @@ class TestRecipientWorkflow:
             recipient=world.users["C_officer"], lead=lead, kind="lead_received"
         ).exists()
 
+    def test_transfer_back_keeps_the_chain_of_sources(self, world):
+        """宿迁 passes the lead to 临沂, which passes it back: 宿迁's row starts over as received from
+        临沂, and 临沂's row still says it came from 宿迁 (it used to lose its source when 宿迁's earlier
+        row was deleted and created anew)."""
+        lead = named_lead(world)
+        first = b_row(world, lead)
+        at_c = services.recipient_transfer(
+            actor=world.actors["B_officer"], recipient=first, to_agency=world.agencies["C"], reason="仓库在临沂"
+        )
+        back = services.recipient_transfer(
+            actor=world.actors["C_officer"], recipient=at_c, to_agency=world.agencies["B"], reason="经营者在宿迁"
+        )
+        assert back.pk == first.pk
+        assert (back.status, back.reason, back.decided_at, back.read_at) == ("delivered", "", None, None)
+        assert back.transferred_from_id == at_c.pk
+        at_c.refresh_from_db()
+        assert (at_c.status, at_c.transferred_from_id) == ("transferred", first.pk)
+        assert lead.recipients.filter(agency=world.agencies["B"]).count() == 1
+        assert services.recipient_accept(actor=world.actors["B_officer"], recipient=back).status == "accepted"
+
     def test_transfer_to_a_non_member_is_refused_and_nothing_changes(self, world):
         lead = named_lead(world)
         outsider = Agency.objects.create(
