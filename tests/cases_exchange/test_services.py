@@ -420,10 +420,16 @@ class TestRecipientWorkflow:
         lead = named_lead(world)
         first = b_row(world, lead)
         at_c = services.recipient_transfer(
-            actor=world.actors["B_officer"], recipient=first, to_agency=world.agencies["C"], reason="仓库在临沂"
+            actor=world.actors["B_officer"],
+            recipient=first,
+            to_agency=world.agencies["C"],
+            reason="仓库在临沂",
         )
         back = services.recipient_transfer(
-            actor=world.actors["C_officer"], recipient=at_c, to_agency=world.agencies["B"], reason="经营者在宿迁"
+            actor=world.actors["C_officer"],
+            recipient=at_c,
+            to_agency=world.agencies["B"],
+            reason="经营者在宿迁",
         )
         assert back.pk == first.pk
         assert (back.status, back.reason, back.decided_at, back.read_at) == ("delivered", "", None, None)
