@@ -1,12 +1,18 @@
 """Forms of the officer interface. They validate shape; the services enforce the rules."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Agency, Alliance
+from portal.identifiers import normalise_patent_number, normalise_phone, normalise_trademark_number
 
 from .models import CaseLead, Distribution, FeedbackKind, SharingGroup
 from .services import EDITABLE_FIELDS
+
+#: Identifier fields typed with spaces and prefixes, and how long the typed text may be.
+WRITTEN_WITH_SPACES = ("suspect_credit_code", "patent_number", "trademark_number", "suspect_phone")
+TYPED_LENGTH = 40
 
 
 class LeadForm(forms.ModelForm):
@@ -26,9 +32,43 @@ class LeadForm(forms.ModelForm):
             self.fields["alliance"].empty_label = None
         self.fields["suspect_credit_code"].help_text = _("18 位，系统会核对校验位，例如 91350200776049653A。")
         self.fields["patent_number"].help_text = _("可带 ZL、空格和小数点，校验位可省略。")
+        # Officers copy identifiers as printed — ZL 2017 1 0601862.3, 9135 0200 7760 4965 3A — longer than
+        # the stored form; the box must not cut them off before they are normalised.
+        for name in WRITTEN_WITH_SPACES:
+            field = self.fields[name]
+            field.max_length = TYPED_LENGTH
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.validators.append(MaxLengthValidator(TYPED_LENGTH))
+            field.widget.attrs["maxlength"] = str(TYPED_LENGTH)
 
     def clean_suspect_credit_code(self):
         return (self.cleaned_data.get("suspect_credit_code") or "").replace(" ", "").upper()
+
+    def _normalised(self, name, normalise, message):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            return ""
+        number = normalise(value)
+        if number is None:
+            raise forms.ValidationError(message, code=name)
+        return number
+
+    def clean_patent_number(self):
+        return self._normalised(
+            "patent_number",
+            normalise_patent_number,
+            _("专利号格式或校验位不正确，应为 12 位数字加校验位，例如 ZL201710601862.3。"),
+        )
+
+    def clean_trademark_number(self):
+        return self._normalised(
+            "trademark_number", normalise_trademark_number, _("商标注册号应为数字，例如 12345678。")
+        )
+
+    def clean_suspect_phone(self):
+        return self._normalised(
+            "suspect_phone", normalise_phone, _("请输入有效的电话号码，例如 13800000000 或 0516-83738888。")
+        )
 
 
 class SendForm(forms.Form):

@@ -17,6 +17,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -209,16 +210,32 @@ def lead_create(request):
     alliances = _member_alliances(actor)
     form = LeadForm(request.POST or None, alliances=alliances)
     if request.method == "POST" and form.is_valid():
+        added = []
         try:
-            lead = services.lead_create(actor=actor, data=form.cleaned_data, request=request)
+            # The draft and its files together or not at all: a refused file leaves no draft behind.
+            with transaction.atomic():
+                lead = services.lead_create(actor=actor, data=form.cleaned_data, request=request)
+                for upload in request.FILES.getlist("files"):
+                    try:
+                        added.append(
+                            services.attachment_add(
+                                actor=actor, lead=lead, uploaded_file=upload, request=request
+                            )
+                        )
+                    except ValidationError as error:
+                        raise ValidationError(
+                            [
+                                _("附件“%(name)s”：%(error)s") % {"name": upload.name, "error": message}
+                                for message in error.messages
+                            ]
+                        ) from error
         except ValidationError as error:
+            for attachment in added:
+                attachment.file.delete(save=False)  # files are not rolled back with the rows
             _apply_errors(form, error)
+            if added or request.FILES:
+                form.add_error(None, _("线索未保存。请改正后重新选择附件再提交。"))
         else:
-            for upload in request.FILES.getlist("files"):
-                try:
-                    services.attachment_add(actor=actor, lead=lead, uploaded_file=upload, request=request)
-                except ValidationError as error:
-                    _flash_errors(request, error)
             messages.success(request, _("线索草稿已保存，请选择通报范围后发送。"))
             return redirect("cases_exchange:lead_detail", lead.pk)
     return render(

@@ -1,17 +1,20 @@
 """The officer interface and the public tip forms, as browsers use them (Django test client)."""
 
 import csv
+import hashlib
 import io
 import time
+from pathlib import Path
 
 import pytest
 from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases_exchange.factories import LeadFactory
-from cases_exchange.models import CaseLead, LeadComment, LeadRecipient, Notification, PublicTip
+from cases_exchange.models import AuditEvent, CaseLead, LeadComment, LeadRecipient, Notification, PublicTip
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +200,81 @@ class TestWorkspace:
         assert response.status_code == 200
         assert "校验位错误" in response.content.decode()
         assert CaseLead.objects.count() == before
+
+    LEAD_FIELDS = {
+        "title": "附件被拒的线索",
+        "summary": "概要",
+        "ip_type": "patent",
+        "infringement_type": "patent_infringement",
+        "channel": "offline",
+        "urgency": "normal",
+    }
+
+    def test_identifiers_typed_as_printed_are_accepted_whole(self, client, world):
+        """The boxes take identifiers with spaces and prefixes, longer than the stored forms."""
+        client.force_login(world.users["A_officer"])
+        form = client.get("/leads/new/").content.decode()
+        assert 'name="patent_number" maxlength="40"' in form
+        response = client.post(
+            "/leads/new/",
+            {
+                **self.LEAD_FIELDS,
+                "alliance": world.huaihai.pk,
+                "patent_number": "ZL 2017 1 0601862.3",
+                "suspect_credit_code": "9135 0200 7760 4965 3A",
+                "trademark_number": "第 3011 2233 号",
+                "suspect_phone": "+86 139 1234 5678",
+            },
+        )
+        lead = CaseLead.objects.get(title="附件被拒的线索")
+        assert response.url == f"/leads/{lead.pk}/"
+        assert (lead.patent_number, lead.suspect_credit_code, lead.trademark_number, lead.suspect_phone) == (
+            "201710601862.3",
+            "91350200776049653A",
+            "30112233",
+            "13912345678",
+        )
+
+    def test_every_identifier_error_is_shown_at_once(self, client, world):
+        client.force_login(world.users["A_officer"])
+        response = client.post(
+            "/leads/new/",
+            {
+                **self.LEAD_FIELDS,
+                "alliance": world.huaihai.pk,
+                "suspect_credit_code": "91350200776049653B",
+                "patent_number": "201710601862.4",
+                "trademark_number": "abc",
+                "suspect_phone": "12345",
+            },
+        )
+        page = response.content.decode()
+        for message in (
+            "校验位错误",
+            "专利号格式或校验位不正确",
+            "商标注册号应为数字",
+            "请输入有效的电话号码",
+        ):
+            assert message in page
+        assert not CaseLead.objects.filter(title="附件被拒的线索").exists()
+
+    def test_a_refused_attachment_leaves_no_draft_and_no_file(self, client, world, settings):
+        client.force_login(world.users["A_officer"])
+        before = (CaseLead.objects.count(), AuditEvent.objects.count())
+        good = SimpleUploadedFile("证据.pdf", b"%PDF-1.7 good evidence", content_type="application/pdf")
+        bad = SimpleUploadedFile("程序.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+        response = client.post(
+            "/leads/new/", {**self.LEAD_FIELDS, "alliance": world.huaihai.pk, "files": [good, bad]}
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "附件“程序.exe”" in page
+        assert "不支持的文件类型" in page
+        assert "线索未保存" in page
+        assert (CaseLead.objects.count(), AuditEvent.objects.count()) == before
+        private = Path(settings.PRIVATE_MEDIA_ROOT)
+        digest = hashlib.sha256(b"%PDF-1.7 good evidence").hexdigest()
+        assert not private.exists() or not list(private.rglob(digest))
 
     def test_create_then_send_through_the_pages(self, client, world):
         client.force_login(world.users["A_officer"])
