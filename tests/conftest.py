@@ -65,3 +65,15 @@ def _clear_cache():
     from search.backends import database
 
     database._forget_frequencies()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request to an English page, or a sign-in
+    that activates a user's language, must not turn a later test's messages into English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -67,6 +67,26 @@ def test_sign_in_is_refused_after_ten_attempts_on_one_account(client, world):  #
     assert "登录尝试过于频繁" in response.content.decode()
 
 
+def test_successful_sign_ins_are_not_counted(client, world, settings):  # noqa: F811
+    """An office signs in all morning from one address: only failures count toward the limits."""
+    settings.SIGN_IN_LIMIT_PER_ADDRESS = 3
+    officer = world.users["A_officer"]
+    officer.set_password("correct-horse-battery")
+    officer.save()
+    for _n in range(12):
+        response = client.post(
+            "/accounts/login/", {"username": officer.username, "password": "correct-horse-battery"}
+        )
+        assert response.status_code == 302
+        client.logout()
+    for _n in range(3):
+        client.post("/accounts/login/", {"username": "w_B_officer", "password": "wrong"})
+    response = client.post(
+        "/accounts/login/", {"username": officer.username, "password": "correct-horse-battery"}
+    )
+    assert "登录尝试过于频繁" in response.content.decode()
+
+
 def test_the_audit_record_keeps_the_address_it_was_hashed_over(client, world, settings):  # noqa: F811
     settings.TRUSTED_PROXY_COUNT = 1
     lead = LeadFactory(
