@@ -10,15 +10,20 @@
             var open = nav.classList.toggle("is-open");
             toggle.setAttribute("aria-expanded", open ? "true" : "false");
         });
-        // The header tools (search, language, sign-in) are hidden on phones; repeat them inside the menu.
+        // The header tools (search, language, account links, sign-out) are hidden on phones; repeat them
+        // inside the menu.
         var tools = document.querySelector(".site-header__tools");
         if (tools) {
             var copy = document.createElement("li");
             copy.className = "mobile-tools";
-            Array.prototype.forEach.call(tools.querySelectorAll(".lang-switch a, a.account"), function (link) {
-                var clone = link.cloneNode(true);
-                // Ids must stay unique: the copy keeps its classes and data attributes only.
-                Array.prototype.forEach.call(clone.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
+            var parts = tools.querySelectorAll(".header-search, .lang-switch a, a.account, form.inline-form");
+            Array.prototype.forEach.call(parts, function (part) {
+                var clone = part.cloneNode(true);
+                // Ids must stay unique: the copy's get a prefix, and its labels follow them.
+                Array.prototype.forEach.call(clone.querySelectorAll("[id]"), function (el) { el.id = "menu-" + el.id; });
+                Array.prototype.forEach.call(clone.querySelectorAll("label[for]"), function (label) {
+                    label.setAttribute("for", "menu-" + label.getAttribute("for"));
+                });
                 copy.appendChild(clone);
             });
             nav.querySelector("ul").appendChild(copy);
