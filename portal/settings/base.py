@@ -56,6 +56,7 @@ MIDDLEWARE = [
     # Outermost after static files: a cached public page is answered before any other middleware runs,
     # and what it stores already carries the security headers added further in.
     "portal.cache.PublicPageCacheMiddleware",
+    "portal.middleware.request_slots_middleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.content_security_policy_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Requests one server process works on at once (portal.middleware.request_slots_middleware); 0: no limit.
+REQUEST_CONCURRENCY = env_int("REQUEST_CONCURRENCY", 2)
 
 ROOT_URLCONF = "portal.urls"
 ASGI_APPLICATION = "portal.asgi.application"
