@@ -28,6 +28,7 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/feed", views.notification_feed, name="notification_feed"),
     path("notifications/read", views.notification_mark_read, name="notification_mark_read"),
+    path("notifications/<int:pk>/open", views.notification_open, name="notification_open"),
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("tips/new/", views.tip_new, name="tip_new"),
     path("tips/status/", views.tip_status, name="tip_status"),

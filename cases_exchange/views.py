@@ -633,6 +633,17 @@ def notification_mark_read(request):
 
 
 @login_required
+@require_GET
+def notification_open(request, pk):
+    """Open what a notification is about and count it as read — as clicking a message in a mail box does."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if not notif.visible_to_recipient([notification], request.user):
+        raise Http404
+    notif.mark_read(request.user, [notification.pk])
+    return redirect(notification_url(notification))
+
+
+@login_required
 def notification_preferences(request):
     preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
     if request.method == "POST":

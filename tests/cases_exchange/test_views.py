@@ -368,6 +368,21 @@ class TestNotificationsPages:
         client.post("/notifications/read")
         assert client.get("/notifications/feed", {"after": 0}).json()["unread"] == 0
 
+    def test_opening_a_notification_reads_it_and_only_its_own_user_may(self, client, world):
+        lead = send_to_b(world)
+        note = Notification.objects.get(recipient=world.users["B_officer"], lead=lead)
+        client.force_login(world.users["C_officer"])
+        assert client.get(f"/notifications/{note.pk}/open").status_code == 404
+        client.force_login(world.users["B_officer"])
+        listing = client.get("/notifications/").content.decode()
+        assert f'href="/notifications/{note.pk}/open"' in listing
+        response = client.get(f"/notifications/{note.pk}/open")
+        assert response.url == f"/leads/{lead.pk}/"
+        note.refresh_from_db()
+        assert note.read_at is not None
+        assert client.get("/notifications/feed", {"after": 0}).json()["unread"] == 0
+        assert f'href="/leads/{lead.pk}/"' in client.get("/notifications/").content.decode()
+
     def test_feed_tolerates_junk(self, client, world):
         client.force_login(world.users["B_officer"])
         assert client.get("/notifications/feed", {"after": "abc"}).status_code == 200
