@@ -5,7 +5,12 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Agency, Alliance
-from portal.identifiers import normalise_patent_number, normalise_phone, normalise_trademark_number
+from portal.identifiers import (
+    normalise_credit_code,
+    normalise_patent_number,
+    normalise_phone,
+    normalise_trademark_number,
+)
 
 from .models import CaseLead, Distribution, FeedbackKind, SharingGroup
 from .services import EDITABLE_FIELDS
@@ -42,7 +47,7 @@ class LeadForm(forms.ModelForm):
             field.widget.attrs["maxlength"] = str(TYPED_LENGTH)
 
     def clean_suspect_credit_code(self):
-        return (self.cleaned_data.get("suspect_credit_code") or "").replace(" ", "").upper()
+        return normalise_credit_code(self.cleaned_data.get("suspect_credit_code") or "")
 
     def _normalised(self, name, normalise, message):
         value = (self.cleaned_data.get(name) or "").strip()

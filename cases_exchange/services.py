@@ -505,7 +505,19 @@ def recipient_transfer(
     # The agency may hold an earlier row it declined or transferred on (one row per lead and agency): that
     # row starts over — every field back to a new row's — rather than being deleted, so that a transfer
     # it made earlier still names it as the source (its earlier reason stays in the audit record).
-    earlier = LeadRecipient.objects.filter(lead=lead, agency=to_agency).values_list("pk", flat=True).first()
+    earlier = (
+        LeadRecipient.objects.select_for_update()
+        .filter(lead=lead, agency=to_agency)
+        .values_list("pk", "status")
+        .first()
+    )
+    # Locked, and asked again: a transfer to the same agency committed meanwhile made it an open row.
+    _require(
+        earlier is None or earlier[1] in (RecipientStatus.DECLINED, RecipientStatus.TRANSFERRED),
+        _("“%(agency)s”已在办理这条线索。") % {"agency": to_agency.name},
+        "duplicate",
+    )
+    earlier = earlier[0] if earlier else None
     new = LeadRecipient(
         pk=earlier,
         lead=lead,

@@ -229,9 +229,11 @@ def lead_create(request):
                                 for message in error.messages
                             ]
                         ) from error
-        except ValidationError as error:
+        except BaseException as error:
             for attachment in added:
                 attachment.file.delete(save=False)  # files are not rolled back with the rows
+            if not isinstance(error, ValidationError):
+                raise
             _apply_errors(form, error)
             if added or request.FILES:
                 form.add_error(None, _("线索未保存。请改正后重新选择附件再提交。"))

@@ -32,9 +32,18 @@ def request_slots_middleware(get_response):
     if iscoroutinefunction(get_response):
         waiting_room = asyncio.Semaphore(limit)
 
+        def leave(task):
+            waiting_room.release()
+            if not task.cancelled():
+                task.exception()  # retrieved, so an abandoned request's error is not reported twice
+
         async def middleware(request):
-            async with waiting_room:
-                return await get_response(request)
+            await waiting_room.acquire()
+            # The slot is the work's, not the connection's: a client that hangs up cancels this coroutine,
+            # but its view runs on in its thread, so the slot is given back only when the work ends.
+            work = asyncio.ensure_future(get_response(request))
+            work.add_done_callback(leave)
+            return await asyncio.shield(work)
 
     else:
         slots = threading.BoundedSemaphore(limit)

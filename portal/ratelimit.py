@@ -4,6 +4,7 @@ With ``REDIS_URL`` set every server process counts in the same place; on the emb
 local-memory cache counts per process, which is what a single-process demo needs.
 """
 
+import contextlib
 import hashlib
 import ipaddress
 
@@ -35,9 +36,10 @@ def _cache_key(scope: str, key: str) -> str:
     return f"ratelimit:{scope}:{hashlib.sha256(f'{scope}:{key}'.encode()).hexdigest()[:32]}"
 
 
-def counted(*, scope: str, key: str) -> int:
-    """How many attempts the current window holds, without counting one."""
-    return cache.get(_cache_key(scope, key), 0)
+def give_back(*, scope: str, key: str) -> None:
+    """Uncount one attempt of the current window (one that turned out to be allowed)."""
+    with contextlib.suppress(ValueError):  # the window ended meanwhile
+        cache.decr(_cache_key(scope, key))
 
 
 def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
@@ -70,15 +72,18 @@ class RateLimitedSignIn:
 
         username = str(self.data.get("username", "")).strip().lower()
         address = client_ip(self.request)
-        if (
-            counted(scope="sign-in", key=address) >= settings.SIGN_IN_LIMIT_PER_ADDRESS
-            or counted(scope="sign-in-account", key=username) >= SIGN_IN_LIMIT_PER_ACCOUNT
-        ):
+        window = SIGN_IN_WINDOW_SECONDS
+        # Counted before the password is checked (atomically, so a burst cannot slip past the limit) and
+        # given back when the sign-in succeeds.
+        by_address = hit(
+            scope="sign-in", key=address, limit=settings.SIGN_IN_LIMIT_PER_ADDRESS, window_seconds=window
+        )
+        by_account = hit(
+            scope="sign-in-account", key=username, limit=SIGN_IN_LIMIT_PER_ACCOUNT, window_seconds=window
+        )
+        if not (by_address and by_account):
             raise ValidationError(_("登录尝试过于频繁，请 15 分钟后再试。"), code="rate_limited")
-        try:
-            return super().clean()
-        except ValidationError:
-            window = SIGN_IN_WINDOW_SECONDS
-            hit(scope="sign-in", key=address, limit=settings.SIGN_IN_LIMIT_PER_ADDRESS, window_seconds=window)
-            hit(scope="sign-in-account", key=username, limit=SIGN_IN_LIMIT_PER_ACCOUNT, window_seconds=window)
-            raise
+        cleaned = super().clean()
+        give_back(scope="sign-in", key=address)
+        give_back(scope="sign-in-account", key=username)
+        return cleaned

@@ -2,6 +2,7 @@
 leaving nothing half-written."""
 
 import importlib
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -551,7 +552,18 @@ class TestAttachments:
         attachment.refresh_from_db()
         assert attachment.file.name == "private/" + new_name
         assert old_path.read_bytes() == b"%PDF-1.4 old"
+
+        # Copied ahead by hand: the public copy goes; a copy that differs stops the migration.
+        shutil.copy(old_path, Path(settings.PRIVATE_MEDIA_ROOT) / new_name)
+        migration.move_files(django_apps, editor)
+        assert not old_path.exists()
+        assert (Path(settings.PRIVATE_MEDIA_ROOT) / new_name).read_bytes() == b"%PDF-1.4 old"
+        migration.backwards(django_apps, editor)
+        (Path(settings.PRIVATE_MEDIA_ROOT) / new_name).write_bytes(b"%PDF-1.4 other")
+        with pytest.raises(RuntimeError, match="differ"):
+            migration.move_files(django_apps, editor)
         old_path.unlink()
+        (Path(settings.PRIVATE_MEDIA_ROOT) / new_name).unlink()
 
     @pytest.mark.parametrize(
         ("name", "content", "message"),

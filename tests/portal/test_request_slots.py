@@ -111,3 +111,28 @@ def test_zero_means_no_limit(settings):
     settings.REQUEST_CONCURRENCY = 0
     with pytest.raises(MiddlewareNotUsed):
         request_slots_middleware(lambda request: HttpResponse("ok"))
+
+
+def test_a_client_that_hangs_up_keeps_the_slot_until_its_work_ends(settings):
+    """Cancelling the request (the client went away) does not stop its view, so it must not free the
+    slot: the next request waits until the abandoned work is done."""
+    settings.REQUEST_CONCURRENCY = 1
+    busy = Busy()
+
+    async def view(request):
+        busy.enter()
+        await asyncio.sleep(0.1)
+        busy.leave()
+        return HttpResponse("ok")
+
+    middleware = request_slots_middleware(view)
+
+    async def hang_up_then_ask_again():
+        first = asyncio.ensure_future(middleware(RequestFactory().get("/")))
+        await asyncio.sleep(0.02)
+        first.cancel()
+        return await middleware(RequestFactory().get("/"))
+
+    assert asyncio.run(hang_up_then_ask_again()).status_code == 200
+    assert busy.most == 1
+    assert busy.inside == 0

@@ -21,6 +21,10 @@
                 var clone = part.cloneNode(true);
                 // Ids must stay unique: the copy's get a prefix, and its labels follow them.
                 Array.prototype.forEach.call(clone.querySelectorAll("[id]"), function (el) { el.id = "menu-" + el.id; });
+                // The copy's search box has no suggestion list of its own.
+                Array.prototype.forEach.call(clone.querySelectorAll("[role=combobox]"), function (el) {
+                    ["role", "aria-autocomplete", "aria-expanded"].forEach(function (name) { el.removeAttribute(name); });
+                });
                 Array.prototype.forEach.call(clone.querySelectorAll("label[for]"), function (label) {
                     label.setAttribute("for", "menu-" + label.getAttribute("for"));
                 });
