@@ -46,7 +46,14 @@ class TestWorkspace:
 
     def test_editor_has_no_workspace(self, client, world):
         client.force_login(world.users["editor"])
-        assert client.get("/leads/").status_code == 403
+        response = client.get("/leads/")
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "无权访问" in page
+        assert "请联系本单位的联络员或联盟秘书处" in page
+        english = client.get("/en/leads/")
+        assert english.status_code == 403
+        assert "Access denied" in english.content.decode()
 
     def test_inbox_lists_received_leads_with_counts(self, client, world):
         lead = send_to_b(world, urgency="urgent")
@@ -408,6 +415,11 @@ def tip_payload(**overrides):
 
 
 class TestPublicTips:
+    def test_every_public_page_leads_to_the_tip_form(self, client, world):
+        assert 'href="/tips/new/"' in client.get("/").content.decode()
+        assert 'href="/tips/status/"' in client.get("/").content.decode()
+        assert 'href="/en/tips/new/"' in client.get("/en/").content.decode()
+
     def test_tip_becomes_an_inbound_lead_for_the_city_and_gives_a_reference(self, client, world):
         response = client.post("/tips/new/", tip_payload())
         assert response.status_code == 201
