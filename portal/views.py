@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -28,9 +29,13 @@ class PortalLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"title": _("登录")}
 
+    def get_default_redirect_url(self):
+        # The home page in the language signed in from (/en/ after /en/accounts/login/), unless ?next= says.
+        return reverse("wagtail_serve", args=[""])
+
 
 class PortalLogoutView(auth_views.LogoutView):
-    next_page = "/"
+    next_page = reverse_lazy("wagtail_serve", args=[""])  # read per request: in that request's language
 
 
 @never_cache

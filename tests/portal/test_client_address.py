@@ -87,6 +87,18 @@ def test_successful_sign_ins_are_not_counted(client, world, settings):  # noqa: 
     assert "登录尝试过于频繁" in response.content.decode()
 
 
+def test_signing_in_and_out_keeps_the_language(client, world):  # noqa: F811
+    officer = world.users["A_officer"]
+    officer.set_password("correct-horse-battery")
+    officer.save()
+    for prefix in ("/en", ""):
+        response = client.post(
+            f"{prefix}/accounts/login/", {"username": officer.username, "password": "correct-horse-battery"}
+        )
+        assert response.url == f"{prefix}/"
+        assert client.post(f"{prefix}/accounts/logout/").url == f"{prefix}/"
+
+
 def test_the_audit_record_keeps_the_address_it_was_hashed_over(client, world, settings):  # noqa: F811
     settings.TRUSTED_PROXY_COUNT = 1
     lead = LeadFactory(
