@@ -5,15 +5,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Agency, Alliance
-from portal.identifiers import (
-    normalise_credit_code,
-    normalise_patent_number,
-    normalise_phone,
-    normalise_trademark_number,
-)
+from portal.identifiers import normalise_credit_code
 
 from .models import CaseLead, Distribution, FeedbackKind, SharingGroup
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, IDENTIFIER_FORMS
 
 #: Identifier fields typed with spaces and prefixes, and how long the typed text may be.
 WRITTEN_WITH_SPACES = ("suspect_credit_code", "patent_number", "trademark_number", "suspect_phone")
@@ -49,31 +44,24 @@ class LeadForm(forms.ModelForm):
     def clean_suspect_credit_code(self):
         return normalise_credit_code(self.cleaned_data.get("suspect_credit_code") or "")
 
-    def _normalised(self, name, normalise, message):
+    def _normalised(self, name):
         value = (self.cleaned_data.get(name) or "").strip()
         if not value:
             return ""
+        normalise, message = IDENTIFIER_FORMS[name]
         number = normalise(value)
         if number is None:
             raise forms.ValidationError(message, code=name)
         return number
 
     def clean_patent_number(self):
-        return self._normalised(
-            "patent_number",
-            normalise_patent_number,
-            _("专利号格式或校验位不正确，应为 12 位数字加校验位，例如 ZL201710601862.3。"),
-        )
+        return self._normalised("patent_number")
 
     def clean_trademark_number(self):
-        return self._normalised(
-            "trademark_number", normalise_trademark_number, _("商标注册号应为数字，例如 12345678。")
-        )
+        return self._normalised("trademark_number")
 
     def clean_suspect_phone(self):
-        return self._normalised(
-            "suspect_phone", normalise_phone, _("请输入有效的电话号码，例如 13800000000 或 0516-83738888。")
-        )
+        return self._normalised("suspect_phone")
 
 
 class SendForm(forms.Form):

@@ -23,6 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from alliances.models import Agency, Alliance, Membership
+from portal.identifiers import (
+    normalise_credit_code,
+    normalise_patent_number,
+    normalise_phone,
+    normalise_trademark_number,
+)
 
 from . import notifications, selectors
 from .audit import AuditAction, audit_record
@@ -110,38 +116,30 @@ def _grant(lead: CaseLead, codename: str, group_ids) -> None:
     )
 
 
+#: Identifiers stored in one form however they were typed: what reads each, and what is said when it
+#: cannot be read (the new-lead form asks the same, so that every such error shows at once).
+IDENTIFIER_FORMS = {
+    "suspect_phone": (normalise_phone, _lazy("请输入有效的电话号码，例如 13800000000 或 0516-83738888。")),
+    "patent_number": (
+        normalise_patent_number,
+        _lazy("专利号格式或校验位不正确，应为 12 位数字加校验位，例如 ZL201710601862.3。"),
+    ),
+    "trademark_number": (normalise_trademark_number, _lazy("商标注册号应为数字，例如 12345678。")),
+}
+
+
 def _normalise(lead: CaseLead) -> None:
     """Clean and normalise identifiers; raise ``ValidationError`` with per-field Chinese messages."""
-    from portal.identifiers import (
-        normalise_credit_code,
-        normalise_patent_number,
-        normalise_phone,
-        normalise_trademark_number,
-    )
-
     errors = {}
     if lead.suspect_credit_code:
         lead.suspect_credit_code = normalise_credit_code(lead.suspect_credit_code)
-    if lead.suspect_phone:
-        phone = normalise_phone(lead.suspect_phone)
-        if phone is None:
-            errors["suspect_phone"] = _("请输入有效的电话号码，例如 13800000000 或 0516-83738888。")
-        else:
-            lead.suspect_phone = phone
-    if lead.patent_number:
-        number = normalise_patent_number(lead.patent_number)
-        if number is None:
-            errors["patent_number"] = _(
-                "专利号格式或校验位不正确，应为 12 位数字加校验位，例如 ZL201710601862.3。"
-            )
-        else:
-            lead.patent_number = number
-    if lead.trademark_number:
-        number = normalise_trademark_number(lead.trademark_number)
-        if number is None:
-            errors["trademark_number"] = _("商标注册号应为数字，例如 12345678。")
-        else:
-            lead.trademark_number = number
+    for name, (normalise, message) in IDENTIFIER_FORMS.items():
+        if value := getattr(lead, name):
+            number = normalise(value)
+            if number is None:
+                errors[name] = str(message)
+            else:
+                setattr(lead, name, number)
     if lead.suspect_shop_url and any(c.isspace() for c in lead.suspect_shop_url.strip()):
         errors["suspect_shop_url"] = _("网店地址不能包含空格。")
     if lead.is_key_protection and not lead.key_protection_reason.strip():
@@ -481,16 +479,23 @@ def recipient_transfer(
         _("不能移送回通报单位；如不予受理请说明理由。"),
         "originator",
     )
-    already = (
-        LeadRecipient.objects.filter(lead=lead, agency=to_agency)
-        .exclude(status__in=FINISHED_STATUSES)
-        .exists()
+    # The agency's own row, if it has one (one per lead and agency), locked so that two transfers to it
+    # cannot both pass these checks.
+    earlier, earlier_status = (
+        LeadRecipient.objects.select_for_update()
+        .filter(lead=lead, agency=to_agency)
+        .values_list("pk", "status")
+        .first()
+    ) or (None, None)
+    _require(
+        earlier_status is None or earlier_status in FINISHED_STATUSES,
+        _("“%(agency)s”已在办理这条线索。") % {"agency": to_agency.name},
+        "duplicate",
     )
-    _require(not already, _("“%(agency)s”已在办理这条线索。") % {"agency": to_agency.name}, "duplicate")
     # A closed row holds that agency's feedback (case number, goods, fines) — part of the statistics; a
     # transfer must not replace it.
     _require(
-        not LeadRecipient.objects.filter(lead=lead, agency=to_agency, status=RecipientStatus.CLOSED).exists(),
+        earlier_status != RecipientStatus.CLOSED,
         _("“%(agency)s”已办结这条线索，不能再次移送给该单位。") % {"agency": to_agency.name},
         "closed_there",
     )
@@ -502,22 +507,9 @@ def recipient_transfer(
     accept_due, feedback_due = deadlines_for(
         alliance=lead.alliance, start=today, key_protection=lead.is_key_protection
     )
-    # The agency may hold an earlier row it declined or transferred on (one row per lead and agency): that
-    # row starts over — every field back to a new row's — rather than being deleted, so that a transfer
-    # it made earlier still names it as the source (its earlier reason stays in the audit record).
-    earlier = (
-        LeadRecipient.objects.select_for_update()
-        .filter(lead=lead, agency=to_agency)
-        .values_list("pk", "status")
-        .first()
-    )
-    # Locked, and asked again: a transfer to the same agency committed meanwhile made it an open row.
-    _require(
-        earlier is None or earlier[1] in (RecipientStatus.DECLINED, RecipientStatus.TRANSFERRED),
-        _("“%(agency)s”已在办理这条线索。") % {"agency": to_agency.name},
-        "duplicate",
-    )
-    earlier = earlier[0] if earlier else None
+    # An earlier row the agency declined or transferred on starts over — every field back to a new row's —
+    # rather than being deleted, so that a transfer it made earlier still names it as the source (its
+    # earlier reason stays in the audit record).
     new = LeadRecipient(
         pk=earlier,
         lead=lead,

@@ -4,8 +4,6 @@ Everything comes from the environment; start-up fails with one line naming the v
 something required is missing or malformed. ``manage.py check --deploy`` passes with these settings.
 """
 
-from pathlib import Path
-
 from .base import *  # noqa: F403
 from .env import ConfigError, env_bool, env_int, env_str
 
@@ -20,9 +18,9 @@ if (
     raise ConfigError("SECRET_KEY", "is too short or looks like a development key; use 50+ random characters")
 
 # A web server told to serve MEDIA_ROOT would otherwise hand out lead evidence without any check.
-for _served in ("MEDIA_ROOT", "STATIC_ROOT"):
-    if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(Path(globals()[_served]).resolve()):  # noqa: F405
-        raise ConfigError("PRIVATE_MEDIA_ROOT", f"must not be inside {_served} (attachments would be public)")
+for _name, _served in (("MEDIA_ROOT", MEDIA_ROOT), ("STATIC_ROOT", STATIC_ROOT)):  # noqa: F405
+    if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(_served.resolve()):  # noqa: F405
+        raise ConfigError("PRIVATE_MEDIA_ROOT", f"must not be inside {_name} (attachments would be public)")
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
