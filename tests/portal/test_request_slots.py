@@ -30,19 +30,35 @@ class Busy:
         with self.lock:
             self.inside -= 1
 
+    def view(self, seconds: float):
+        """A view that stays inside for ``seconds``."""
+
+        def view(request):
+            self.enter()
+            time.sleep(seconds)
+            self.leave()
+            return HttpResponse("ok")
+
+        return view
+
+    def async_view(self, seconds: float):
+        """The same, waiting on the event loop."""
+
+        async def view(request):
+            self.enter()
+            await asyncio.sleep(seconds)
+            self.leave()
+            return HttpResponse("ok")
+
+        return view
+
 
 @pytest.mark.parametrize("limit", [1, 2])
 def test_threads_wait_for_a_slot(settings, limit):
     settings.REQUEST_CONCURRENCY = limit
     busy = Busy()
 
-    def view(request):
-        busy.enter()
-        time.sleep(0.05)
-        busy.leave()
-        return HttpResponse("ok")
-
-    middleware = request_slots_middleware(view)
+    middleware = request_slots_middleware(busy.view(0.05))
     answers = []
     threads = [
         threading.Thread(target=lambda: answers.append(middleware(RequestFactory().get("/")).status_code))
@@ -60,13 +76,7 @@ def test_event_loop_requests_wait_for_a_slot(settings):
     settings.REQUEST_CONCURRENCY = 2
     busy = Busy()
 
-    async def view(request):
-        busy.enter()
-        await asyncio.sleep(0.05)
-        busy.leave()
-        return HttpResponse("ok")
-
-    middleware = request_slots_middleware(view)
+    middleware = request_slots_middleware(busy.async_view(0.05))
 
     async def many():
         return await asyncio.gather(*(middleware(RequestFactory().get("/")) for _ in range(6)))
@@ -119,13 +129,7 @@ def test_a_client_that_hangs_up_keeps_the_slot_until_its_work_ends(settings):
     settings.REQUEST_CONCURRENCY = 1
     busy = Busy()
 
-    async def view(request):
-        busy.enter()
-        await asyncio.sleep(0.1)
-        busy.leave()
-        return HttpResponse("ok")
-
-    middleware = request_slots_middleware(view)
+    middleware = request_slots_middleware(busy.async_view(0.1))
 
     async def hang_up_then_ask_again():
         first = asyncio.ensure_future(middleware(RequestFactory().get("/")))
