@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from alliances.models import Agency, Alliance
 from portal.identifiers import normalise_credit_code
 
+from . import services
 from .models import CaseLead, Distribution, FeedbackKind, SharingGroup
 from .services import EDITABLE_FIELDS, IDENTIFIER_FORMS
 
@@ -98,17 +99,32 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
+COUNT_ERRORS = {"invalid": services.COUNT_MESSAGE, "min_value": services.COUNT_MESSAGE}
+AMOUNT_ERRORS = {
+    "invalid": services.AMOUNT_MESSAGE,
+    "min_value": services.AMOUNT_RANGE_MESSAGE,
+    "max_decimal_places": services.AMOUNT_RANGE_MESSAGE,
+    "max_digits": services.AMOUNT_MESSAGE,
+}
+
+
 class FeedbackForm(forms.Form):
     kind = forms.ChoiceField(label=_("反馈结果"), choices=FeedbackKind.choices)
     case_number = forms.CharField(
         label=_("案件编号"), max_length=60, required=False, help_text=_("立案时必填，填写立案决定书文号。")
     )
-    goods_seized = forms.IntegerField(label=_("查扣物品（件）"), min_value=0, required=False)
-    value_involved = forms.DecimalField(
-        label=_("涉案金额（元）"), min_value=0, decimal_places=2, required=False
+    goods_seized = forms.IntegerField(
+        label=_("查扣物品（件）"), min_value=0, required=False, error_messages=COUNT_ERRORS
     )
-    fines = forms.DecimalField(label=_("罚没款（元）"), min_value=0, decimal_places=2, required=False)
-    persons_transferred = forms.IntegerField(label=_("移送公安人数"), min_value=0, required=False)
+    value_involved = forms.DecimalField(
+        label=_("涉案金额（元）"), min_value=0, decimal_places=2, required=False, error_messages=AMOUNT_ERRORS
+    )
+    fines = forms.DecimalField(
+        label=_("罚没款（元）"), min_value=0, decimal_places=2, required=False, error_messages=AMOUNT_ERRORS
+    )
+    persons_transferred = forms.IntegerField(
+        label=_("移送公安人数"), min_value=0, required=False, error_messages=COUNT_ERRORS
+    )
     note = forms.CharField(
         label=_("反馈说明"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -116,6 +132,20 @@ class FeedbackForm(forms.Form):
         max_length=5000,
         help_text=_("不予立案时必填，写明理由；不予立案不填写查处数据。"),
     )
+
+    FIGURES = ("goods_seized", "value_involved", "fines", "persons_transferred")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind:  # the rules between fields, asked with the fields' own checks so both show at once
+            figures = {name: data[name] for name in self.FIGURES if name in data}
+            for name, message in services.feedback_rule_errors(
+                kind=kind, note=data.get("note", ""), case_number=data.get("case_number", ""), figures=figures
+            ).items():
+                if name not in self.errors:  # a field that could not be read says that first
+                    self.add_error(name, message)
+        return data
 
 
 class AttachmentForm(forms.Form):

@@ -555,6 +555,38 @@ def recipient_start(*, actor: Actor, recipient: LeadRecipient, request=None) -> 
     return recipient
 
 
+# A receiving agency reports its outcome once it has accepted the lead, and may correct it afterwards.
+FEEDBACK_STATUSES = (RecipientStatus.ACCEPTED, RecipientStatus.IN_PROGRESS, RecipientStatus.FEEDBACK)
+NOT_ACCEPTED_MESSAGE = _lazy("线索尚未受理，不能反馈办理结果。请先受理。")
+# The feedback's figures: the form says the same as these checks.
+COUNT_MESSAGE = _lazy("请输入不小于 0 的整数。")
+AMOUNT_MESSAGE = _lazy("请输入金额（元），例如 12000.50。")
+AMOUNT_RANGE_MESSAGE = _lazy("金额不能为负数，最多两位小数。")
+
+
+def feedback_rule_errors(*, kind: str, note: str, case_number: str, figures: dict) -> dict[str, str]:
+    """What a feedback of ``kind`` owes or must leave out, by field: the rules between its fields.
+
+    ``figures`` holds the figures that were read (goods seized, value, fines, persons transferred); a
+    figure that could not be read is absent. The feedback form asks these too, so that an officer sees
+    every problem at once rather than the field errors first and these after.
+    """
+    errors = {}
+    persons = figures.get("persons_transferred", 1)  # unreadable: its own error says so
+    if kind == FeedbackKind.TO_POLICE and not persons:
+        errors["persons_transferred"] = _("移送公安时请填写移送人数。")
+    if kind == FeedbackKind.FILED and not (case_number or "").strip():
+        errors["case_number"] = _("立案时请填写案件编号（立案决定书文号）。")
+    if kind == FeedbackKind.NOT_FILED:
+        # Nothing was seized, valued, fined or handed over when no case was opened; a reason is owed.
+        for name, value in figures.items():
+            if value:  # None and zero (0, 0.00) are no figure
+                errors[name] = _("不予立案时不填写查处数据。")
+        if not (note or "").strip():
+            errors["note"] = _("不予立案时请在反馈说明中写明理由。")
+    return errors
+
+
 @transaction.atomic
 def recipient_feedback(
     *,
@@ -571,17 +603,13 @@ def recipient_feedback(
 ) -> LeadRecipient:
     """Report the outcome (反馈): 立案 / 不予立案 / 移送公安 / 结案 with figures."""
     recipient = _locked_recipient(actor, recipient)
-    _require(
-        recipient.status in (RecipientStatus.ACCEPTED, RecipientStatus.IN_PROGRESS, RecipientStatus.FEEDBACK),
-        _("线索尚未受理，不能反馈办理结果。请先受理。"),
-        "not_accepted",
-    )
+    _require(recipient.status in FEEDBACK_STATUSES, NOT_ACCEPTED_MESSAGE, "not_accepted")
     _require(kind in FeedbackKind.values, _("请选择反馈结果。"), "feedback_kind")
     errors = {}
     figures = {}  # the figures as read, for the rules below (a field in error has none)
     for name, value in (("goods_seized", goods_seized), ("persons_transferred", persons_transferred)):
         if value is not None and (not isinstance(value, int) or value < 0):
-            errors[name] = _("请输入不小于 0 的整数。")
+            errors[name] = COUNT_MESSAGE
         else:
             figures[name] = value
     for name, value in (("value_involved", value_involved), ("fines", fines)):
@@ -589,26 +617,17 @@ def recipient_feedback(
             try:
                 value = Decimal(str(value))
             except ArithmeticError:
-                errors[name] = _("请输入金额（元），例如 12000.50。")
+                errors[name] = AMOUNT_MESSAGE
                 continue
             if not value.is_finite():
-                errors[name] = _("请输入金额（元），例如 12000.50。")
+                errors[name] = AMOUNT_MESSAGE
                 continue
             if value < 0 or value != value.quantize(Decimal("0.01")):  # 1.000 is 1.00; 1.005 is not
-                errors[name] = _("金额不能为负数，最多两位小数。")
+                errors[name] = AMOUNT_RANGE_MESSAGE
                 continue
         figures[name] = value
-    if kind == FeedbackKind.TO_POLICE and not persons_transferred:
-        errors["persons_transferred"] = _("移送公安时请填写移送人数。")
-    if kind == FeedbackKind.FILED and not (case_number or "").strip():
-        errors["case_number"] = _("立案时请填写案件编号（立案决定书文号）。")
-    if kind == FeedbackKind.NOT_FILED:
-        # Nothing was seized, valued, fined or handed over when no case was opened; a reason is owed.
-        for name, value in figures.items():
-            if value:  # None and zero (0, 0.00) are no figure
-                errors[name] = _("不予立案时不填写查处数据。")
-        if not (note or "").strip():
-            errors["note"] = _("不予立案时请在反馈说明中写明理由。")
+    rules = feedback_rule_errors(kind=kind, note=note, case_number=case_number, figures=figures)
+    errors = {**rules, **errors}  # a figure that cannot be read says so, not what a rule wants of it
     if errors:
         raise ValidationError(errors)
     recipient.status = RecipientStatus.FEEDBACK

@@ -330,11 +330,20 @@ def lead_detail(request, pk):
         own = services.recipient_mark_read(actor=actor, recipient=own, request=request)
     if access is Access.FULL:
         audit_record(actor=actor, action=AuditAction.READ, obj=lead, request=request)
+    if request.GET.get("fragment") == "recipients":
+        context = selectors.lead_page_context(
+            actor=actor, lead=lead, access=access, own=own, recipients=recipients
+        )
+        return render(request, "cases_exchange/includes/recipients.html", context)
+    return _lead_page(request, lead=lead, access=access, own=own, recipients=recipients)
+
+
+def _lead_page(request, *, lead, access, own, recipients, feedback_form=None, status=200):
+    """The lead page; ``feedback_form`` bound to what was sent when a feedback came back with errors."""
+    actor = request.actor
     context = selectors.lead_page_context(
         actor=actor, lead=lead, access=access, own=own, recipients=recipients
     )
-    if request.GET.get("fragment") == "recipients":
-        return render(request, "cases_exchange/includes/recipients.html", context)
     deciding = own is not None and own.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
     context.update(
         section="received" if own is not None else ("drafts" if lead.status == "draft" else "sent"),
@@ -343,10 +352,23 @@ def lead_detail(request, pk):
         send_form=_send_form(actor) if lead_policy.can_send(actor, lead) else None,
         # Only an agency still deciding whether to accept may transfer: the list is read for it alone.
         transfer_agencies=services.visible_agencies_for_transfer(lead=lead) if deciding else [],
-        feedback_form=FeedbackForm(),
+        feedback_form=feedback_form or FeedbackForm(),
         attachment_form=AttachmentForm(),
     )
-    return render(request, "cases_exchange/lead_detail.html", context)
+    return render(request, "cases_exchange/lead_detail.html", context, status=status)
+
+
+def _feedback_refused(request, lead_pk, form):
+    """The lead page again, status 400, with the feedback form as sent and every problem beside its field."""
+    actor = request.actor
+    lead, access = lead_policy.get_or_404(
+        actor, lead_pk, CaseLead.objects.select_related("alliance", "originating_agency")
+    )
+    recipients = selectors.lead_recipients(lead)
+    own = lead_policy.own_recipient(actor, lead, among=recipients)
+    return _lead_page(
+        request, lead=lead, access=access, own=own, recipients=recipients, feedback_form=form, status=400
+    )
 
 
 RECIPIENT_ACTIONS = {"accept", "decline", "transfer", "start", "feedback", "close"}
@@ -390,11 +412,11 @@ def recipient_act(request, pk, action):
             )
             messages.success(request, _("已移送至%(agency)s。") % {"agency": to.name})
         elif action == "feedback":
+            if own.status not in services.FEEDBACK_STATUSES:  # the page shows no feedback form yet
+                raise services.LeadError(services.NOT_ACCEPTED_MESSAGE, code="not_accepted")
             form = FeedbackForm(request.POST)
-            labels = {name: field.label for name, field in form.fields.items()}
             if not form.is_valid():
-                _flash_errors(request, ValidationError(form.errors.as_data()), labels)
-                return redirect("cases_exchange:lead_detail", lead.pk)
+                return _feedback_refused(request, lead.pk, form)
             data = form.cleaned_data
             try:
                 services.recipient_feedback(
@@ -410,8 +432,11 @@ def recipient_act(request, pk, action):
                     request=request,
                 )
             except ValidationError as error:
-                _flash_errors(request, error, labels)
-                return redirect("cases_exchange:lead_detail", lead.pk)
+                if hasattr(error, "error_dict"):  # about fields: shown beside them
+                    for name, problems in error.error_dict.items():
+                        form.add_error(name if name in form.fields else None, problems)
+                    return _feedback_refused(request, lead.pk, form)
+                raise
             messages.success(request, _("办理结果已反馈。"))
     except ValidationError as error:
         _flash_errors(request, error)

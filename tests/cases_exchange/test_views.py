@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -17,6 +18,10 @@ from cases_exchange.factories import LeadFactory
 from cases_exchange.models import AuditEvent, CaseLead, LeadComment, LeadRecipient, Notification, PublicTip
 
 pytestmark = pytest.mark.django_db
+
+
+def parse_html(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content.decode(), "html.parser")
 
 
 def page_queries(client, path) -> tuple[int, int]:
@@ -320,12 +325,39 @@ class TestWorkspace:
         assert "办理结果已反馈" in response.content.decode()
         row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
         refused = client.post(
-            f"/leads/{lead.pk}/act/feedback/",
-            {"kind": "not_filed", "note": "证据不足", "fines": "500"},
-            follow=True,
+            f"/leads/{lead.pk}/act/feedback/", {"kind": "not_filed", "note": "证据不足", "fines": "500"}
         )
-        assert "罚没款（元）：不予立案时不填写查处数据。" in refused.content.decode()  # names the field
+        assert refused.status_code == 400
+        fines = parse_html(refused).select_one("#id_fines").find_parent(class_="field")
+        assert "不予立案时不填写查处数据。" in fines.get_text()  # beside the field it is about
+        row.refresh_from_db()
         assert (row.status, row.feedback_kind, row.persons_transferred) == ("feedback", "to_police", 2)
+
+    def test_a_refused_feedback_keeps_what_was_typed_and_names_every_problem_at_once(self, client, world):
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        client.post(f"/leads/{lead.pk}/act/accept/")
+        sent = {"kind": "filed", "goods_seized": "-3", "value_involved": "12000.50", "note": "查扣假冒商品"}
+        response = client.post(f"/leads/{lead.pk}/act/feedback/", sent)
+        assert response.status_code == 400
+        page = parse_html(response)
+        errors = {
+            field["id"]: field.find_parent(class_="field").select_one(".field-error").get_text()
+            for field in page.select("#feedback input, #feedback select, #feedback textarea")
+            if field.get("id") and field.find_parent(class_="field").select_one(".field-error")
+        }
+        # The field's own check and the rule between fields (立案 needs a case number), in one round.
+        assert errors == {
+            "id_goods_seized": "请输入不小于 0 的整数。",
+            "id_case_number": "立案时请填写案件编号（立案决定书文号）。",
+        }
+        assert page.select_one("#id_value_involved")["value"] == "12000.50"  # nothing typed is lost
+        assert page.select_one("#id_note").get_text().strip() == "查扣假冒商品"
+        assert page.select_one("#id_kind option[selected]")["value"] == "filed"
+        assert "立案时必填，填写立案决定书文号。" in page.select_one("#feedback").get_text()  # help shown
+        assert page.select_one("#feedback").has_attr("open")
+        row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
+        assert (row.status, row.feedback_kind) == ("accepted", "")
 
     def test_actions_of_an_outsider_get_404(self, client, world):
         lead = send_to_b(world)
