@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from .models import AuditChainHead, AuditEvent
 from .permissions import Actor
@@ -35,6 +36,36 @@ class AuditAction:
     REMIND = "remind"
     ESCALATE = "escalate"
     TIP = "public_tip"
+
+
+#: What each action is called where people read the records (the codes stay as stored and hashed).
+ACTION_LABELS = {
+    AuditAction.CREATE: pgettext_lazy("audit action", "创建"),
+    AuditAction.UPDATE: pgettext_lazy("audit action", "修改"),
+    AuditAction.READ: pgettext_lazy("audit action", "查阅"),
+    AuditAction.SEND: pgettext_lazy("audit action", "通报"),
+    AuditAction.ACCEPT: pgettext_lazy("audit action", "受理"),
+    AuditAction.DECLINE: pgettext_lazy("audit action", "不予受理"),
+    AuditAction.TRANSFER: pgettext_lazy("audit action", "移送"),
+    AuditAction.START: pgettext_lazy("audit action", "开始办理"),
+    AuditAction.FEEDBACK: pgettext_lazy("audit action", "反馈"),
+    AuditAction.CLOSE: pgettext_lazy("audit action", "办结"),
+    AuditAction.COMMENT: pgettext_lazy("audit action", "讨论"),
+    AuditAction.UPLOAD: pgettext_lazy("audit action", "上传附件"),
+    AuditAction.DOWNLOAD: pgettext_lazy("audit action", "下载附件"),
+    AuditAction.EXPORT: pgettext_lazy("audit action", "导出"),
+    AuditAction.ACCESS_REQUEST: pgettext_lazy("audit action", "申请查看受限信息"),
+    AuditAction.ACCESS_GRANT: pgettext_lazy("audit action", "同意查看申请"),
+    AuditAction.ACCESS_DENY: pgettext_lazy("audit action", "拒绝查看申请"),
+    AuditAction.REMIND: pgettext_lazy("audit action", "期限提醒"),
+    AuditAction.ESCALATE: pgettext_lazy("audit action", "逾期督办"),
+    AuditAction.TIP: pgettext_lazy("audit action", "公众举报"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action's name for readers; a code no longer in the table (an older release's) as stored."""
+    return str(ACTION_LABELS.get(action, action))
 
 
 def _client(request) -> tuple[str | None, str]:

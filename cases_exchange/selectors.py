@@ -285,9 +285,10 @@ def city_stats(*, actor: Actor, days: int = 365) -> list[dict]:
     return rows
 
 
-def audit_events(*, actor: Actor, action: str = ""):
+def audit_events(*, actor: Actor, action: str = "", lead_reference: str = ""):
     """Audit records a liaison (own agency) or secretariat (its alliances' current members) may read —
-    of those about a lead, only the ones on leads the reader may see."""
+    of those about a lead, only the ones on leads the reader may see; ``lead_reference`` narrows them to
+    one lead's (a lead the reader may not see has none, exactly as one that does not exist)."""
     if actor.secretariat_alliance_ids:
         agencies = (
             Membership.objects.active()
@@ -300,6 +301,9 @@ def audit_events(*, actor: Actor, action: str = ""):
     events = lead_policy.readable_audit_records(actor, events)
     if action:
         events = events.filter(action=action)
+    if lead_reference:
+        ids = CaseLead.objects.filter(reference=lead_reference.upper()).values_list("pk", flat=True)
+        events = events.filter(object_type=CaseLead._meta.model_name, object_id__in=[str(pk) for pk in ids])
     return events.select_related("actor_agency").order_by("-id")
 
 

@@ -33,7 +33,7 @@ from portal.ratelimit import client_ip, hit
 
 from . import notifications as notif
 from . import selectors, services
-from .audit import AuditAction, audit_record
+from .audit import ACTION_LABELS, AuditAction, action_label, audit_record
 from .correlation import clusters, related_leads
 from .forms import (
     AttachmentForm,
@@ -569,13 +569,23 @@ def audit_log(request):
     actor = request.actor
     if not actor.is_liaison:
         raise PermissionDenied(_("审计记录仅对联络员和秘书处开放。"))
-    events = selectors.audit_events(actor=actor, action=request.GET.get("action", ""))
+    action = request.GET.get("action", "")
+    action = action if action in ACTION_LABELS else ""
+    reference = request.GET.get("lead", "").strip()[:40]
+    events = selectors.audit_events(actor=actor, action=action, lead_reference=reference)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    actions = sorted(v for k, v in vars(AuditAction).items() if k.isupper())
+    for event in page.object_list:
+        event.action_label = action_label(event.action)
     return render(
         request,
         "cases_exchange/audit_log.html",
-        {"page_obj": page, "action": request.GET.get("action", ""), "actions": actions, "section": "audit"},
+        {
+            "page_obj": page,
+            "action": action,
+            "lead_reference": reference,
+            "actions": [(code, str(label)) for code, label in ACTION_LABELS.items()],
+            "section": "audit",
+        },
     )
 
 

@@ -3,6 +3,7 @@
 from itertools import pairwise
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -164,3 +165,46 @@ def test_secretariat_reads_no_record_about_a_lead_it_may_not_see(client, world):
     page = client.get("/leads/audit/").content.decode()
     assert between_others.title in page
     assert shared.title in page
+
+
+def test_the_log_names_actions_in_words_and_narrows_to_one_lead(client, world):
+    from cases_exchange.audit import ACTION_LABELS, AuditAction
+
+    first = LeadFactory(
+        author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
+    )
+    second = LeadFactory(
+        author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
+    )
+    hidden = LeadFactory(
+        author=world.users["B_officer"], distribution="named", agency_ids=[world.agencies["C"].pk]
+    )
+    client.force_login(world.users["A_officer"])
+    client.get(f"/leads/{first.pk}/")
+    client.force_login(world.users["A_liaison"])
+    # Every action has a name; none of the stored codes is shown.
+    assert set(ACTION_LABELS) == {v for k, v in vars(AuditAction).items() if k.isupper()}
+    page = client.get("/leads/audit/").content.decode()
+    assert '<td data-label="操作">查阅</td>' in page
+    assert '<td data-label="操作">通报</td>' in page
+    assert ">read<" not in page
+    assert ">send<" not in page
+    assert '<option value="read">查阅</option>' in page
+    # One lead's records: its reference, typed in any case.
+    page = client.get("/leads/audit/", {"lead": first.reference.lower()}).content.decode()
+    assert first.title in page
+    assert second.title not in page
+    page = client.get("/leads/audit/", {"lead": first.reference, "action": "read"}).content.decode()
+    assert page.count('<td data-label="操作">') == 1
+
+    # A lead the liaison may not see reads exactly like one that does not exist.
+    def result(reference):
+        page = BeautifulSoup(client.get("/leads/audit/", {"lead": reference}).content.decode(), "html.parser")
+        return str(page.select_one("main")).replace(reference, "X")
+
+    assert result(hidden.reference) == result("HH-1999-999999")
+    assert "或者这条线索您无权查看" in result("HH-1999-999999")
+    english = client.get("/en/leads/audit/").content.decode()
+    assert '<td data-label="Action">Read</td>' in english
+    # An unknown action code is ignored, not an error.
+    assert client.get("/leads/audit/", {"action": "<script>"}).status_code == 200
