@@ -539,6 +539,9 @@ class Notification(ChoiceLabelsMixin, models.Model):
     actor_agency = models.ForeignKey(
         "alliances.Agency", on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # For a status update, the status the acting agency's row reached (已受理, 已反馈 …), so that the
+    # notification says what happened; blank for the other kinds and for rows written before it.
+    status = models.CharField(max_length=20, choices=RecipientStatus.choices, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -39,10 +39,10 @@ def agency_users(agency_ids, *, roles=NOTIFIED_ROLES) -> list[int]:
 
 
 @transaction.atomic
-def notify_users(*, user_ids, kind: str, lead=None, actor_agency_id=None) -> list[Notification]:
+def notify_users(*, user_ids, kind: str, lead=None, actor_agency_id=None, status="") -> list[Notification]:
     """Write one notification per user (deduplicated) and schedule push and e-mail after commit."""
     rows = [
-        Notification(recipient_id=uid, kind=kind, lead=lead, actor_agency_id=actor_agency_id)
+        Notification(recipient_id=uid, kind=kind, lead=lead, actor_agency_id=actor_agency_id, status=status)
         for uid in dict.fromkeys(user_ids)
     ]
     if not rows:
@@ -71,9 +71,13 @@ def notify_users(*, user_ids, kind: str, lead=None, actor_agency_id=None) -> lis
     return created
 
 
-def notify_agencies(*, agency_ids, kind: str, lead=None, actor_agency_id=None, exclude_user_id=None):
+def notify_agencies(
+    *, agency_ids, kind: str, lead=None, actor_agency_id=None, exclude_user_id=None, status=""
+):
     user_ids = [uid for uid in agency_users(agency_ids) if uid != exclude_user_id]
-    return notify_users(user_ids=user_ids, kind=kind, lead=lead, actor_agency_id=actor_agency_id)
+    return notify_users(
+        user_ids=user_ids, kind=kind, lead=lead, actor_agency_id=actor_agency_id, status=status
+    )
 
 
 def push_notifications(payload) -> None:

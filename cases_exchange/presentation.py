@@ -54,6 +54,11 @@ def notification_text(notification: Notification, *, for_email: bool = False) ->
         Notification.Kind.ESCALATION: _("逾期上报：线索 %(ref)s") % {"ref": reference},
         Notification.Kind.TIP_RECEIVED: _("收到公众举报 %(ref)s") % {"ref": reference},
     }
+    if kind == Notification.Kind.LEAD_STATUS and notification.status:
+        titles[kind] = _("线索 %(ref)s：%(status)s") % {
+            "ref": reference,
+            "status": notification.get_status_display(),
+        }
     title = titles.get(kind, str(kind.label))
     body = title_text
     if who:

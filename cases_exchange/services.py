@@ -366,7 +366,11 @@ def _status_changed(actor: Actor, recipient: LeadRecipient, action: str, request
     recipient.save()
     others = {lead.originating_agency_id} - {actor.agency_id}
     notifications.notify_agencies(
-        agency_ids=others, kind=Notification.Kind.LEAD_STATUS, lead=lead, actor_agency_id=actor.agency_id
+        agency_ids=others,
+        kind=Notification.Kind.LEAD_STATUS,
+        lead=lead,
+        actor_agency_id=actor.agency_id,
+        status=recipient.status,
     )
     audit_record(
         actor=actor,
@@ -405,6 +409,7 @@ def recipient_mark_read(*, actor: Actor, recipient: LeadRecipient, request=None)
                 kind=Notification.Kind.LEAD_STATUS,
                 lead=recipient.lead,
                 actor_agency_id=actor.agency_id,
+                status=RecipientStatus.READ,
             )
     return recipient
 
@@ -533,6 +538,7 @@ def recipient_transfer(
         kind=Notification.Kind.LEAD_STATUS,
         lead=lead,
         actor_agency_id=actor.agency_id,
+        status=RecipientStatus.TRANSFERRED,
     )
     audit_record(
         actor=actor,

@@ -452,3 +452,32 @@ def test_the_daily_run_and_an_officer_s_accept_never_deadlock(monkeypatch):
     assert "run" not in outcome, outcome
     assert LeadRecipient.objects.get(pk=row.pk).status == "accepted"
     assert not Notification.objects.filter(lead=lead, kind="escalation").exists()
+
+
+def test_a_status_update_says_what_the_receiving_agency_did(world, client):
+    from django.utils import translation
+
+    from cases_exchange.permissions import actor_for_user
+    from cases_exchange.presentation import notification_text
+
+    lead = LeadFactory(
+        author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
+    )
+    b_officer = actor_for_user(world.users["B_officer"])
+    row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
+    row = services.recipient_mark_read(actor=b_officer, recipient=row)
+    row = services.recipient_accept(actor=b_officer, recipient=row)
+    services.recipient_feedback(actor=b_officer, recipient=row, kind="to_police", persons_transferred=2)
+    updates = Notification.objects.filter(recipient=world.users["A_officer"], kind="lead_status").order_by(
+        "id"
+    )
+    titles = [notification_text(n)[0] for n in updates]
+    assert titles == [f"线索 {lead.reference}：{status}" for status in ("已阅", "已受理", "已反馈")]
+    assert notification_text(updates[1])[1] == f"{lead.title}（宿迁市市场监督管理局）"
+    with translation.override("en"):
+        assert notification_text(updates[1])[0] == f"Lead {lead.reference}: Accepted"
+    # The list the officer reads and the feed the page's live counter fetches say the same.
+    client.force_login(world.users["A_officer"])
+    assert f"线索 {lead.reference}：已受理" in client.get("/notifications/").content.decode()
+    feed = client.get("/notifications/feed", {"after": 0}).json()["items"]
+    assert [item["title"] for item in feed if item["kind"] == "lead_status"] == titles
