@@ -4,7 +4,8 @@
   privacy-restricted, access ``("public",)``;
 - member agencies (the public directory), access ``("public",)``;
 - case leads, access ``agency:<id>`` for every agency whose group holds ``view_caselead`` on the lead —
-  and only summary-level fields (title, summary, IP type, infringement type, city, reference), never
+  and only summary-level fields (title, summary, IP type, infringement type, city, reference, trademark
+  and patent numbers), never
   ``CaseLead.SENSITIVE_FIELDS``: whoever can find a lead may read what matched.
 
 Later capabilities (protected lists, service agencies, typical cases) register their own type the same way.
@@ -102,10 +103,8 @@ def page_documents() -> Iterable[IndexDocument]:
 def agency_document(agency) -> IndexDocument | None:
     if not agency.is_active:
         return None
-    alliances = [
-        m.alliance.short_name or m.alliance.name
-        for m in agency.memberships.filter(is_active=True).select_related("alliance")
-    ]
+    memberships = list(agency.memberships.filter(is_active=True).select_related("alliance"))
+    alliances = [m.alliance.short_name or m.alliance.name for m in memberships]
     return IndexDocument(
         key=f"agency:{agency.pk}",
         kind="agency",
@@ -113,11 +112,20 @@ def agency_document(agency) -> IndexDocument | None:
         body=" ".join(
             p for p in (agency.get_kind_display(), agency.province, agency.city, agency.address) if p
         ),
-        url="",
+        url=_agency_url(agency, [m.alliance_id for m in memberships]),
         access=(PUBLIC,),
         names=tuple(n for n in (agency.name, agency.short_name) if n),
         facets={"city": (agency.city,), "alliance": tuple(alliances), "agency_type": (agency.kind,)},
     )
+
+
+def _agency_url(agency, alliance_ids) -> str:
+    """Where the public reads about a member agency: its entry in the member list of its (first)
+    alliance's page; none while no alliance page is published."""
+    from portal.models import AlliancePage
+
+    page = AlliancePage.objects.live().public().filter(alliance_id__in=alliance_ids).order_by("path").first()
+    return f"{page.url}#agency-{agency.pk}" if page is not None and page.url else ""
 
 
 def agency_documents() -> Iterable[IndexDocument]:
@@ -171,7 +179,8 @@ def lead_document(lead, access: tuple[str, ...] | None = None) -> IndexDocument 
         url=f"/leads/{lead.pk}/",
         access=access,
         date=when.date() if when else None,
-        identifiers=tuple(i for i in (lead.reference,) if i),
+        # The rights it concerns, as the lead's summary shows them (a suspect's identifiers are sensitive).
+        identifiers=tuple(i for i in (lead.reference, lead.trademark_number, lead.patent_number) if i),
         facets={
             "ip_type": (lead.ip_type,),
             "city": (lead.location_city,) if lead.location_city else (),

@@ -111,3 +111,24 @@ def test_draft_is_found_only_by_its_own_agency(world, indexed):
     )
     assert f"lead:{draft.pk}" in [h.key for h in own.hits]
     assert f"lead:{draft.pk}" not in [h.key for h in other.hits]
+
+
+def test_the_rights_a_lead_concerns_find_it_as_they_are_printed(world, indexed):
+    """A trademark registration number or patent number typed as printed (ZL, spaces, check digit or
+    not) finds the lead for those who may see it, and for no one else; a suspect's credit code does not."""
+    with indexed():
+        lead = LeadFactory(
+            author=world.users["A_officer"],
+            title="假冒注册商标的网店",
+            summary="网店销售仿冒产品。",
+            trademark_number="30112233",
+            patent_number="201710601862.3",
+            suspect_credit_code="91350200776049653A",
+            distribution="named",
+            agency_ids=[world.agencies["B"].pk],
+        )
+    key = f"lead:{lead.pk}"
+    for text in ("30112233", "第30112233号", "ZL 2017 1 0601862.3", "201710601862", "2017106018623"):
+        assert key in [h.key for h in find(world.users["B_officer"], text).hits], text
+        assert key not in [h.key for h in find(world.users["C_officer"], text).hits], text
+    assert key not in [h.key for h in find(world.users["B_officer"], "91350200776049653A").hits]

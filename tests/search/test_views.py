@@ -96,3 +96,19 @@ def test_a_page_is_indexed_by_its_own_words_once(demo):
     # The editor's choice of heading level or notice tone is not what the page says.
     for label in ("二级标题", "三级标题", "提示", "注意"):
         assert label not in document.body, label
+
+
+def test_a_member_agency_found_by_search_links_to_its_entry_on_the_alliance_page(client, demo):
+    from alliances.models import Agency
+    from search.types import agency_documents
+
+    backend = get_backend()
+    backend.clear()
+    backend.index(agency_documents())
+    agency = Agency.objects.get(name="宿迁市市场监督管理局")
+    page = client.get(reverse("search:search"), {"q": "宿迁市市场监督管理局"}).content.decode()
+    link = f'/alliances/huaihai/#agency-{agency.pk}"'
+    assert f'<h2><a href="{link}>宿迁市市场监督管理局</a></h2>' in page
+    assert 'href="#"' not in page
+    alliance_page = client.get("/alliances/huaihai/").content.decode()
+    assert f'<li id="agency-{agency.pk}">宿迁市市场监督管理局' in alliance_page
