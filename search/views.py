@@ -59,6 +59,9 @@ def search_page(request):
             items.append({"label": label, "count": count, "selected": selected, "url": url})
         facets.append({"name": name, "label": FACET_LABELS[name], "items": items})
     pages = min(max(1, (results.total + PER_PAGE - 1) // PER_PAGE), last_page(PER_PAGE))
+    if page > pages and results.total:  # an old link or a typed number past the end: the last page
+        page = pages
+        results = search_for_user(user=request.user, text=text, filters=filters, page=page, per_page=PER_PAGE)
     context = {
         "q": text,
         "results": results,

@@ -112,3 +112,15 @@ def test_a_member_agency_found_by_search_links_to_its_entry_on_the_alliance_page
     assert 'href="#"' not in page
     alliance_page = client.get("/alliances/huaihai/").content.decode()
     assert f'<li id="agency-{agency.pk}">宿迁市市场监督管理局' in alliance_page
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(client, site_index):
+    first = client.get(reverse("search:search"), {"q": "知识产权"}).content.decode()
+    pages = int(first.split(" / ")[1].split(" 页")[0])  # 第 1 / N 页
+    last = client.get(reverse("search:search"), {"q": "知识产权", "page": pages}).content.decode()
+    past = client.get(reverse("search:search"), {"q": "知识产权", "page": 99}).content.decode()
+    assert f"第 {pages} / {pages} 页" in past
+    assert "没有找到" not in past
+    hits = [line for line in past.splitlines() if "<h2><a href=" in line]
+    assert hits
+    assert hits == [line for line in last.splitlines() if "<h2><a href=" in line]
