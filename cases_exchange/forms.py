@@ -170,7 +170,9 @@ class SharingGroupForm(forms.Form):
 class TipForm(forms.Form):
     """The public tip form (举报). ``website`` is a honeypot: people never see or fill it."""
 
-    city = forms.ChoiceField(label=_("发生地城市"))
+    city = forms.ChoiceField(
+        label=_("发生地城市"), error_messages={"required": _("请选择侵权行为发生的城市。")}
+    )
     ip_type = forms.ChoiceField(label=_("知识产权类型"), choices=CaseLead._meta.get_field("ip_type").choices)
     channel = forms.ChoiceField(label=_("发现渠道"), choices=CaseLead._meta.get_field("channel").choices)
     title = forms.CharField(

@@ -236,7 +236,7 @@ def lead_create(request):
                 raise
             _apply_errors(form, error)
             if added or request.FILES:
-                form.add_error(None, _("线索未保存。请改正后重新选择附件再提交。"))
+                form.add_error(None, _("附件也没有保存：改正后请重新选择附件再提交。"))
         else:
             messages.success(request, _("线索草稿已保存，请选择通报范围后发送。"))
             return redirect("cases_exchange:lead_detail", lead.pk)

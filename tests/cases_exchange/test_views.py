@@ -351,6 +351,8 @@ class TestWorkspace:
             "id_goods_seized": "请输入不小于 0 的整数。",
             "id_case_number": "立案时请填写案件编号（立案决定书文号）。",
         }
+        summary = page.select_one("#feedback [data-error-summary]")
+        assert [a["href"] for a in summary.select("a")] == ["#id_case_number", "#id_goods_seized"]
         assert page.select_one("#id_value_involved")["value"] == "12000.50"  # nothing typed is lost
         assert page.select_one("#id_note").get_text().strip() == "查扣假冒商品"
         assert page.select_one("#id_kind option[selected]")["value"] == "filed"
@@ -526,3 +528,10 @@ class TestPublicTips:
         assert response.status_code == 200
         assert not PublicTip.objects.exists()
         assert not CaseLead.objects.filter(source="public_tip").exists()
+        # Above the form, before anything else: what to correct, each line leading to its field.
+        summary = parse_html(response).select_one("form [data-error-summary]")
+        assert summary.get_text(" ", strip=True).startswith("举报未提交，请改正以下内容：")
+        links = {a["href"]: a.get_text() for a in summary.select("a")}
+        assert set(links) == {"#id_city", "#id_summary"}
+        assert links["#id_city"] == "发生地城市：请选择侵权行为发生的城市。"
+        assert summary.find_previous_sibling() is None or summary.find_previous_sibling().name == "input"

@@ -33,4 +33,11 @@
             nav.querySelector("ul").appendChild(copy);
         }
     }
+    // A form that came back with errors: bring its summary into view and read it first; its links lead
+    // to the fields. (A feedback form inside a closed <details> is opened by the page itself.)
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+        summary.scrollIntoView({ block: "center" });
+        summary.focus({ preventScroll: true });
+    }
 })();
