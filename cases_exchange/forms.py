@@ -64,6 +64,18 @@ class LeadForm(forms.ModelForm):
     def clean_suspect_phone(self):
         return self._normalised("suspect_phone")
 
+    def clean(self):
+        data = super().clean()
+        rules = services.lead_rule_errors(
+            suspect_shop_url=data.get("suspect_shop_url") or "",
+            is_key_protection=bool(data.get("is_key_protection")),
+            key_protection_reason=data.get("key_protection_reason") or "",
+        )
+        for name, message in rules.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
 
 class SendForm(forms.Form):
     distribution = forms.ChoiceField(

@@ -128,6 +128,17 @@ IDENTIFIER_FORMS = {
 }
 
 
+def lead_rule_errors(*, suspect_shop_url: str, is_key_protection: bool, key_protection_reason: str) -> dict:
+    """The rules of a lead's fields that their model does not state, by field (the new-lead form asks
+    them too, beside its own checks, so that all show at once)."""
+    errors = {}
+    if suspect_shop_url and any(c.isspace() for c in suspect_shop_url.strip()):
+        errors["suspect_shop_url"] = _("网店地址不能包含空格。")
+    if is_key_protection and not (key_protection_reason or "").strip():
+        errors["key_protection_reason"] = _("标记为重点保护时请说明理由（例如：涉及互认名录中的品牌）。")
+    return errors
+
+
 def _normalise(lead: CaseLead) -> None:
     """Clean and normalise identifiers; raise ``ValidationError`` with per-field Chinese messages."""
     errors = {}
@@ -140,10 +151,13 @@ def _normalise(lead: CaseLead) -> None:
                 errors[name] = str(message)
             else:
                 setattr(lead, name, number)
-    if lead.suspect_shop_url and any(c.isspace() for c in lead.suspect_shop_url.strip()):
-        errors["suspect_shop_url"] = _("网店地址不能包含空格。")
-    if lead.is_key_protection and not lead.key_protection_reason.strip():
-        errors["key_protection_reason"] = _("标记为重点保护时请说明理由（例如：涉及互认名录中的品牌）。")
+    errors.update(
+        lead_rule_errors(
+            suspect_shop_url=lead.suspect_shop_url,
+            is_key_protection=lead.is_key_protection,
+            key_protection_reason=lead.key_protection_reason,
+        )
+    )
     if errors:
         raise ValidationError(errors)
     lead.full_clean(exclude=["reference", "distribution", "status", "sharing_group"])

@@ -258,14 +258,29 @@ class TestWorkspace:
                 "patent_number": "201710601862.4",
                 "trademark_number": "abc",
                 "suspect_phone": "12345",
+                "suspect_shop_url": "https://shop.example.com/a b",
+                "is_key_protection": "on",
+                "key_protection_reason": " ",
             },
         )
+        summary = parse_html(response).select_one("[data-error-summary]")
+        fields = sorted(a["href"] for a in summary.select("a"))
+        assert fields == [  # every problem in one round, the fields' own and the rules between them
+            "#id_key_protection_reason",
+            "#id_patent_number",
+            "#id_suspect_credit_code",
+            "#id_suspect_phone",
+            "#id_suspect_shop_url",
+            "#id_trademark_number",
+        ]
         page = response.content.decode()
         for message in (
             "校验位错误",
             "专利号格式或校验位不正确",
             "商标注册号应为数字",
             "请输入有效的电话号码",
+            "网店地址不能包含空格",
+            "标记为重点保护时请说明理由",
         ):
             assert message in page
         assert not CaseLead.objects.filter(title="附件被拒的线索").exists()
