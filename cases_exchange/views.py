@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 from alliances.models import Agency, Alliance
 from portal.pagination import CappedPaginator
 from portal.ratelimit import client_ip, hit
+from portal.templatetags.portal_tags import colon
 
 from . import notifications as notif
 from . import selectors, services
@@ -80,7 +81,7 @@ def _errors(error: ValidationError, labels=None) -> list[str]:
     if hasattr(error, "message_dict"):
         labels = labels or {}
         return [
-            f"{labels[name]}：{msg}" if name in labels else f"{msg}"
+            f"{labels[name]}{colon()}{msg}" if name in labels else f"{msg}"
             for name, msgs in error.message_dict.items()
             for msg in msgs
         ]

@@ -117,3 +117,11 @@ class StaticFragmentNode(template.Node):
         if html is None:
             html = _fragments[key] = self.nodelist.render(context)
         return mark_safe(html)
+
+
+@register.simple_tag
+def colon():
+    """The mark between a label and its value: full-width "：" in Chinese, ": " in English."""
+    from django.utils.translation import pgettext
+
+    return pgettext("between a label and its value", "：")

@@ -550,3 +550,7 @@ class TestPublicTips:
         assert set(links) == {"#id_city", "#id_summary"}
         assert links["#id_city"] == "发生地城市：请选择侵权行为发生的城市。"
         assert summary.find_previous_sibling() is None or summary.find_previous_sibling().name == "input"
+        # In English the label and the message are joined as English is written.
+        english = client.post("/en/tips/new/", tip_payload(city=""))
+        links = [a.get_text() for a in parse_html(english).select("[data-error-summary] a")]
+        assert links == ["City where it happens: Choose the city where the infringement took place."]
