@@ -45,14 +45,17 @@ def lead_rows(*, actor: Actor, tab: str, status: str = ""):
             rows = rows.filter(status=status)
         return rows.order_by("-delivered_at", "-pk")
     leads = lead_policy.originated(actor).select_related("originating_agency")
+    # Each lead's receiving agencies come with it (one query for the page): the list shows them, and an
+    # export writes a row per agency.
+    leads = leads.prefetch_related(
+        Prefetch("recipients", queryset=LeadRecipient.objects.select_related("agency").order_by("pk"))
+    )
     if tab == "drafts":
         return leads.filter(status=LeadStatus.DRAFT).order_by("-created_at", "-pk")
     leads = leads.filter(sent_at__isnull=False)  # sent, whatever became of it (a tip handled unsent is not)
     if status in LeadStatus.values:
         leads = leads.filter(status=status)
-    return leads.prefetch_related(
-        Prefetch("recipients", queryset=LeadRecipient.objects.select_related("agency").order_by("pk"))
-    ).order_by("-sent_at", "-pk")
+    return leads.order_by("-sent_at", "-pk")
 
 
 COUNT_CAP = 999
@@ -206,7 +209,11 @@ def safe_cell(value):
 
 def export_table(rows, *, tab: str) -> tuple[list[str], list[list]]:
     """Header and rows for an export of a list tab: reference, title, classification, agencies, status,
-    dates. Sensitive fields are never exported."""
+    dates. Sensitive fields are never exported.
+
+    A received lead is one row: the reader's own agency's handling. A sent lead is one row per receiving
+    agency, with that agency's status and deadlines — what the sender follows up; a draft (no recipient
+    yet) is one row with the lead's own status."""
     header = [
         _("线索编号"),
         _("线索标题"),
@@ -214,31 +221,36 @@ def export_table(rows, *, tab: str) -> tuple[list[str], list[list]]:
         _("发现渠道"),
         _("通报单位"),
         _("通报时间"),
+        _("接收单位"),
         _("办理状态"),
         _("受理期限"),
         _("反馈期限"),
     ]
     table = []
     for row in rows:
-        if isinstance(row, LeadRecipient):
-            lead = row.lead
-            status, accept_due, feedback_due = row.get_status_display(), row.accept_due, row.feedback_due
-        else:
-            lead = row
-            status, accept_due, feedback_due = lead.status_label, None, None
-        table.append(
-            [
-                lead.display_reference,
-                lead.title,
-                lead.get_ip_type_display(),
-                lead.get_channel_display(),
-                lead.originating_agency.name,
-                timezone.localtime(lead.sent_at).strftime("%Y-%m-%d %H:%M") if lead.sent_at else "",
-                status,
-                accept_due.isoformat() if accept_due else "",
-                feedback_due.isoformat() if feedback_due else "",
-            ]
-        )
+        lead = row.lead if isinstance(row, LeadRecipient) else row
+        # A sent lead's recipients come prefetched with it (``lead_rows``).
+        handling = [row] if isinstance(row, LeadRecipient) else (list(lead.recipients.all()) or [None])
+        for recipient in handling:
+            if recipient is None:
+                agency, status, accept_due, feedback_due = "", lead.status_label, None, None
+            else:
+                agency, status = recipient.agency.name, recipient.get_status_display()
+                accept_due, feedback_due = recipient.accept_due, recipient.feedback_due
+            table.append(
+                [
+                    lead.display_reference,
+                    lead.title,
+                    lead.get_ip_type_display(),
+                    lead.get_channel_display(),
+                    lead.originating_agency.name,
+                    timezone.localtime(lead.sent_at).strftime("%Y-%m-%d %H:%M") if lead.sent_at else "",
+                    agency,
+                    status,
+                    accept_due.isoformat() if accept_due else "",
+                    feedback_due.isoformat() if feedback_due else "",
+                ]
+            )
     return header, table
 
 

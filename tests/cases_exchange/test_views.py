@@ -393,6 +393,30 @@ class TestWorkspace:
         assert rows[0][0] == "线索编号"
         assert rows[1][1].startswith("'=HYPERLINK")
 
+    def test_the_sent_export_has_a_row_per_receiving_agency(self, client, world):
+        lead = LeadFactory(
+            author=world.users["A_officer"],
+            distribution="named",
+            agency_ids=[world.agencies["B"].pk, world.agencies["C"].pk],
+        )
+        client.force_login(world.users["B_officer"])
+        client.post(f"/leads/{lead.pk}/act/accept/")
+        client.force_login(world.users["A_officer"])
+        response = client.get("/leads/export.csv", {"tab": "sent"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        header = rows[0]
+        assert header[6:8] == ["接收单位", "办理状态"]
+        mine = sorted((row[6], row[7]) for row in rows[1:] if row[0] == lead.reference)
+        assert mine == [("临沂市市场监督管理局", "已送达"), ("宿迁市市场监督管理局", "已受理")]
+        deadlines = [row[8] for row in rows[1:] if row[0] == lead.reference]
+        assert all(deadlines)  # each agency's own acceptance deadline
+        # A received lead is still one row: the reader's own agency.
+        client.force_login(world.users["B_officer"])
+        received = list(csv.reader(io.StringIO(client.get("/leads/export.csv").content.decode("utf-8-sig"))))
+        assert [(row[6], row[7]) for row in received[1:] if row[0] == lead.reference] == [
+            ("宿迁市市场监督管理局", "已受理")
+        ]
+
     def test_pages_of_the_workspace_render(self, client, world):
         send_to_b(world)
         client.force_login(world.users["A_secretariat"])
