@@ -12,14 +12,17 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alliances.models import Agency, Membership
 from portal.pagination import LIST_CAP, capped_count
 
+from .audit import AuditAction, action_label
 from .models import (
     FINISHED_STATUSES,
     AuditEvent,
     CaseLead,
+    FeedbackKind,
     LeadAccessRequest,
     LeadRecipient,
     LeadStatus,
@@ -195,6 +198,61 @@ def lead_page_context(
         "access_requests": list(access_requests.select_related("agency", "requested_by")),
         "today": timezone.localdate(),
     }
+
+
+#: The steps of a lead's handling, as its history shows them (reads, downloads, comments and access
+#: requests are not steps; the audit log keeps them for liaisons).
+HISTORY_ACTIONS = (
+    "create",
+    "public_tip",
+    "send",
+    "accept",
+    "decline",
+    "transfer",
+    "start",
+    "feedback",
+    "close",
+)
+
+
+def lead_history(lead: CaseLead) -> list[dict]:
+    """Every step of ``lead``'s handling, oldest first: when, which agency, who, what — with the reason of a
+    refusal or transfer and the outcome of a feedback, as the recipients table shows the latest ones. A
+    step an agency later undid (a decline before the lead came back to it) stays here.
+
+    Two queries: the lead's audit records, and the names of the agencies they mention. Only what every
+    viewer of the lead already sees on its page is shown: agencies, people's names, reasons, outcomes."""
+    events = list(
+        AuditEvent.objects.filter(
+            object_type=CaseLead._meta.model_name, object_id=str(lead.pk), action__in=HISTORY_ACTIONS
+        ).order_by("id")
+    )
+    mentioned = {e.actor_agency_id for e in events} | {
+        e.details.get(key) for e in events for key in ("to", "agency") if isinstance(e.details, dict)
+    }
+    names = dict(Agency.objects.filter(pk__in=[i for i in mentioned if i]).values_list("pk", "name"))
+    entries = []
+    for event in events:
+        details = event.details if isinstance(event.details, dict) else {}
+        note = ""
+        if event.action in (AuditAction.DECLINE, AuditAction.TRANSFER):
+            note = details.get("reason", "")
+        if event.action == AuditAction.FEEDBACK and details.get("kind") in FeedbackKind.values:
+            note = FeedbackKind(details["kind"]).label
+        if event.action == AuditAction.SEND and isinstance(details.get("recipients"), list):
+            count = len(details["recipients"])
+            note = ngettext("%(n)s 家接收单位", "%(n)s 家接收单位", count) % {"n": count}
+        entries.append(
+            {
+                "at": event.created_at,
+                "agency": names.get(event.actor_agency_id, ""),
+                "person": event.actor_name,
+                "action": action_label(event.action),
+                "to": names.get(details.get("to") or details.get("agency"), ""),
+                "note": note,
+            }
+        )
+    return entries
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

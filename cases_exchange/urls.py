@@ -13,6 +13,7 @@ urlpatterns = [
     path("leads/audit/", views.audit_log, name="audit_log"),
     path("leads/groups/", views.sharing_groups, name="sharing_groups"),
     path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/history/", views.lead_history, name="lead_history"),
     path("leads/<int:pk>/edit/", views.lead_edit, name="lead_edit"),
     path("leads/<int:pk>/send/", views.lead_send, name="lead_send"),
     path("leads/<int:pk>/act/<str:action>/", views.recipient_act, name="recipient_act"),

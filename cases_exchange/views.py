@@ -372,6 +372,25 @@ def _feedback_refused(request, lead_pk, form):
     )
 
 
+@officer_required
+@require_GET
+def lead_history(request, pk):
+    """Every step of a lead's handling (``selectors.lead_history``), for whoever may see the lead."""
+    lead, _access = lead_policy.get_or_404(
+        request.actor, pk, CaseLead.objects.select_related("originating_agency")
+    )
+    own = lead_policy.own_recipient(request.actor, lead)
+    return render(
+        request,
+        "cases_exchange/lead_history.html",
+        {
+            "lead": lead,
+            "entries": selectors.lead_history(lead),
+            "section": "received" if own is not None else ("drafts" if lead.status == "draft" else "sent"),
+        },
+    )
+
+
 RECIPIENT_ACTIONS = {"accept", "decline", "transfer", "start", "feedback", "close"}
 
 

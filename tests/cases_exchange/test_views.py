@@ -578,3 +578,64 @@ class TestPublicTips:
         english = client.post("/en/tips/new/", tip_payload(city=""))
         links = [a.get_text() for a in parse_html(english).select("[data-error-summary] a")]
         assert links == ["City where it happens: Choose the city where the infringement took place."]
+
+
+class TestLeadHistory:
+    def test_every_step_stays_in_the_history_even_when_the_row_restarts(self, client, world):
+        """宿迁 declines, the lead comes back to it through 临沂's transfer: its row restarts, and the
+        recipients table shows only the new state — the history keeps the decline and its reason."""
+        from cases_exchange import services
+        from cases_exchange.permissions import actor_for_user
+
+        lead = LeadFactory(
+            author=world.users["A_officer"],
+            distribution="named",
+            agency_ids=[world.agencies["B"].pk, world.agencies["C"].pk],
+        )
+        b = actor_for_user(world.users["B_officer"])
+        c = actor_for_user(world.users["C_officer"])
+        services.recipient_decline(
+            actor=b,
+            recipient=LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"]),
+            reason="不在本市",
+        )
+        services.recipient_transfer(
+            actor=c,
+            recipient=LeadRecipient.objects.get(lead=lead, agency=world.agencies["C"]),
+            to_agency=world.agencies["B"],
+            reason="网店登记在宿迁",
+        )
+        client.force_login(world.users["A_officer"])
+        assert f"/leads/{lead.pk}/history/" in client.get(f"/leads/{lead.pk}/").content.decode()
+        response = client.get(f"/leads/{lead.pk}/history/")
+        steps = [
+            " ".join(li.get_text(" ", strip=True).split()[2:])  # without the date and time
+            for li in parse_html(response).select("ol.history > li")
+        ]
+        a_name, b_name, c_name = (
+            world.users[n].get_full_name() for n in ("A_officer", "B_officer", "C_officer")
+        )
+        assert steps == [
+            f"徐州市市场监督管理局 {a_name} · 创建",
+            f"徐州市市场监督管理局 {a_name} · 通报 2 家接收单位",
+            f"宿迁市市场监督管理局 {b_name} · 不予受理 不在本市",
+            f"临沂市市场监督管理局 {c_name} · 移送 → 宿迁市市场监督管理局 网店登记在宿迁",
+        ]
+        # The recipients table shows 宿迁's restarted row only; its decline is in the history alone.
+        assert "不在本市" not in client.get(f"/leads/{lead.pk}/").content.decode()
+        # The page's queries do not grow with the steps.
+        with CaptureQueriesContext(connection) as before:
+            client.get(f"/leads/{lead.pk}/history/")
+        row = services.recipient_accept(
+            actor=b, recipient=LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
+        )
+        services.recipient_feedback(actor=b, recipient=row, kind="to_police", persons_transferred=1)
+        with CaptureQueriesContext(connection) as after:
+            page = client.get(f"/leads/{lead.pk}/history/").content.decode()
+        assert "移送公安" in page
+        assert len(after.captured_queries) == len(before.captured_queries) <= 6
+        # Outsiders learn nothing, not even that the lead exists.
+        client.force_login(world.users["D_officer"])
+        assert client.get(f"/leads/{lead.pk}/history/").status_code == 404
+        client.logout()
+        assert client.get(f"/leads/{lead.pk}/history/").status_code == 302
