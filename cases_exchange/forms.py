@@ -111,12 +111,25 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
-COUNT_ERRORS = {"invalid": services.COUNT_MESSAGE, "min_value": services.COUNT_MESSAGE}
+COUNT_ERRORS = {
+    "invalid": services.COUNT_MESSAGE,
+    "min_value": services.COUNT_MESSAGE,
+    "max_value": services.COUNT_TOO_LARGE_MESSAGE,
+}
 AMOUNT_ERRORS = {
     "invalid": services.AMOUNT_MESSAGE,
     "min_value": services.AMOUNT_RANGE_MESSAGE,
     "max_decimal_places": services.AMOUNT_RANGE_MESSAGE,
-    "max_digits": services.AMOUNT_MESSAGE,
+    "max_digits": services.AMOUNT_TOO_LARGE_MESSAGE,
+    "max_whole_digits": services.AMOUNT_TOO_LARGE_MESSAGE,
+}
+COUNT = {"min_value": 0, "max_value": services.MAX_COUNT, "required": False, "error_messages": COUNT_ERRORS}
+AMOUNT = {
+    "min_value": 0,
+    "max_digits": 14,
+    "decimal_places": 2,
+    "required": False,
+    "error_messages": AMOUNT_ERRORS,
 }
 
 
@@ -125,18 +138,10 @@ class FeedbackForm(forms.Form):
     case_number = forms.CharField(
         label=_("案件编号"), max_length=60, required=False, help_text=_("立案时必填，填写立案决定书文号。")
     )
-    goods_seized = forms.IntegerField(
-        label=_("查扣物品（件）"), min_value=0, required=False, error_messages=COUNT_ERRORS
-    )
-    value_involved = forms.DecimalField(
-        label=_("涉案金额（元）"), min_value=0, decimal_places=2, required=False, error_messages=AMOUNT_ERRORS
-    )
-    fines = forms.DecimalField(
-        label=_("罚没款（元）"), min_value=0, decimal_places=2, required=False, error_messages=AMOUNT_ERRORS
-    )
-    persons_transferred = forms.IntegerField(
-        label=_("移送公安人数"), min_value=0, required=False, error_messages=COUNT_ERRORS
-    )
+    goods_seized = forms.IntegerField(label=_("查扣物品（件）"), **COUNT)
+    value_involved = forms.DecimalField(label=_("涉案金额（元）"), **AMOUNT)
+    fines = forms.DecimalField(label=_("罚没款（元）"), **AMOUNT)
+    persons_transferred = forms.IntegerField(label=_("移送公安人数"), **COUNT)
     note = forms.CharField(
         label=_("反馈说明"),
         widget=forms.Textarea(attrs={"rows": 4}),

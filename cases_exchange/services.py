@@ -582,6 +582,10 @@ NOT_ACCEPTED_MESSAGE = _lazy("线索尚未受理，不能反馈办理结果。�
 COUNT_MESSAGE = _lazy("请输入不小于 0 的整数。")
 AMOUNT_MESSAGE = _lazy("请输入金额（元），例如 12000.50。")
 AMOUNT_RANGE_MESSAGE = _lazy("金额不能为负数，最多两位小数。")
+AMOUNT_TOO_LARGE_MESSAGE = _lazy("金额过大：最多 12 位整数（元）。")
+COUNT_TOO_LARGE_MESSAGE = _lazy("数量过大，请核对。")
+MAX_AMOUNT = Decimal(10) ** 12  # DecimalField(max_digits=14, decimal_places=2)
+MAX_COUNT = 2_147_483_647  # PositiveIntegerField, on every database
 
 
 def feedback_rule_errors(*, kind: str, note: str, case_number: str, figures: dict) -> dict[str, str]:
@@ -630,6 +634,8 @@ def recipient_feedback(
     for name, value in (("goods_seized", goods_seized), ("persons_transferred", persons_transferred)):
         if value is not None and (not isinstance(value, int) or value < 0):
             errors[name] = COUNT_MESSAGE
+        elif value is not None and value > MAX_COUNT:
+            errors[name] = COUNT_TOO_LARGE_MESSAGE
         else:
             figures[name] = value
     for name, value in (("value_involved", value_involved), ("fines", fines)):
@@ -641,6 +647,9 @@ def recipient_feedback(
                 continue
             if not value.is_finite():
                 errors[name] = AMOUNT_MESSAGE
+                continue
+            if abs(value) >= MAX_AMOUNT:  # what the column holds: 12 digits before the point
+                errors[name] = AMOUNT_TOO_LARGE_MESSAGE
                 continue
             if value < 0 or value != value.quantize(Decimal("0.01")):  # 1.000 is 1.00; 1.005 is not
                 errors[name] = AMOUNT_RANGE_MESSAGE

@@ -336,10 +336,43 @@ def lead_detail(request, pk):
             actor=actor, lead=lead, access=access, own=own, recipients=recipients
         )
         return render(request, "cases_exchange/includes/recipients.html", context)
-    return _lead_page(request, lead=lead, access=access, own=own, recipients=recipients)
+    feedback_form = _refused_feedback(request, lead.pk) if own is not None else None
+    return _lead_page(
+        request, lead=lead, access=access, own=own, recipients=recipients, feedback_form=feedback_form
+    )
 
 
-def _lead_page(request, *, lead, access, own, recipients, feedback_form=None, status=200):
+def _refused_feedback_key(lead_pk) -> str:
+    return f"cases_exchange.refused_feedback.{lead_pk}"
+
+
+def _keep_refused_feedback(request, lead_pk, form) -> None:
+    """Keep what was typed into a refused feedback, and why it was refused, for the lead page the
+    browser is sent back to (so the page's address stays the lead's: reloading does not post again, and
+    the language switch works)."""
+    request.session[_refused_feedback_key(lead_pk)] = {
+        "data": {name: request.POST.get(name, "") for name in FeedbackForm.base_fields},
+        "errors": {name: [str(m) for m in messages_] for name, messages_ in form.errors.items()},
+    }
+
+
+def _refused_feedback(request, lead_pk):
+    """The refused feedback kept for this lead, bound again with its errors (shown once); else None."""
+    kept = request.session.pop(_refused_feedback_key(lead_pk), None)
+    if not isinstance(kept, dict):
+        return None
+    form = FeedbackForm(kept.get("data") or {})
+    form.is_valid()
+    for name, problems in (kept.get("errors") or {}).items():
+        field = name if name in form.fields else None
+        known = form.errors.get(name if field else "__all__", [])
+        for problem in problems:
+            if problem not in known:
+                form.add_error(field, problem)
+    return form
+
+
+def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
     """The lead page; ``feedback_form`` bound to what was sent when a feedback came back with errors."""
     actor = request.actor
     context = selectors.lead_page_context(
@@ -356,20 +389,7 @@ def _lead_page(request, *, lead, access, own, recipients, feedback_form=None, st
         feedback_form=feedback_form or FeedbackForm(),
         attachment_form=AttachmentForm(),
     )
-    return render(request, "cases_exchange/lead_detail.html", context, status=status)
-
-
-def _feedback_refused(request, lead_pk, form):
-    """The lead page again, status 400, with the feedback form as sent and every problem beside its field."""
-    actor = request.actor
-    lead, access = lead_policy.get_or_404(
-        actor, lead_pk, CaseLead.objects.select_related("alliance", "originating_agency")
-    )
-    recipients = selectors.lead_recipients(lead)
-    own = lead_policy.own_recipient(actor, lead, among=recipients)
-    return _lead_page(
-        request, lead=lead, access=access, own=own, recipients=recipients, feedback_form=form, status=400
-    )
+    return render(request, "cases_exchange/lead_detail.html", context)
 
 
 @officer_required
@@ -436,7 +456,8 @@ def recipient_act(request, pk, action):
                 raise services.LeadError(services.NOT_ACCEPTED_MESSAGE, code="not_accepted")
             form = FeedbackForm(request.POST)
             if not form.is_valid():
-                return _feedback_refused(request, lead.pk, form)
+                _keep_refused_feedback(request, lead.pk, form)
+                return redirect(f"{lead_url(lead)}#feedback")
             data = form.cleaned_data
             try:
                 services.recipient_feedback(
@@ -455,7 +476,8 @@ def recipient_act(request, pk, action):
                 if hasattr(error, "error_dict"):  # about fields: shown beside them
                     for name, problems in error.error_dict.items():
                         form.add_error(name if name in form.fields else None, problems)
-                    return _feedback_refused(request, lead.pk, form)
+                    _keep_refused_feedback(request, lead.pk, form)
+                    return redirect(f"{lead_url(lead)}#feedback")
                 raise
             messages.success(request, _("办理结果已反馈。"))
     except ValidationError as error:

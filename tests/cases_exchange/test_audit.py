@@ -202,6 +202,13 @@ def test_the_log_names_actions_in_words_and_narrows_to_one_lead(client, world):
         page = BeautifulSoup(client.get("/leads/audit/", {"lead": reference}).content.decode(), "html.parser")
         return str(page.select_one("main")).replace(reference, "X")
 
+    # The secretariat reads its members' records — 宿迁's and 临沂's included — but not those about a
+    # lead between the two that it may not see: asked by reference, that lead reads as one that is not.
+    client.force_login(world.users["B_officer"])
+    client.get(f"/leads/{first.pk}/")  # 宿迁 reads a lead 徐州 sent it
+    client.force_login(world.users["A_secretariat"])
+    assert AuditEvent.objects.filter(object_type="caselead", object_id=str(hidden.pk)).exists()
+    assert world.users["B_officer"].get_full_name() in client.get("/leads/audit/").content.decode()
     assert result(hidden.reference) == result("HH-1999-999999")
     assert "或者这条线索您无权查看" in result("HH-1999-999999")
     english = client.get("/en/leads/audit/").content.decode()

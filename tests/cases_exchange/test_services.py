@@ -338,7 +338,15 @@ class TestRecipientWorkflow:
 
     @pytest.mark.parametrize(
         ("fines", "accepted"),
-        [("1.000", True), ("1.005", False), ("NaN", False), ("Infinity", False), ("-1", False)],
+        [
+            ("1.000", True),
+            ("1.005", False),
+            ("NaN", False),
+            ("Infinity", False),
+            ("-1", False),
+            ("1e30", False),  # more than the column holds: was a server error
+            ("1000000000000", False),
+        ],
     )
     def test_feedback_amounts_are_finite_and_to_the_fen(self, world, fines, accepted):
         """Called directly (a member system's adapter, a script): 1.000 元 is 1.00 元; NaN, infinity, a
@@ -366,6 +374,8 @@ class TestRecipientWorkflow:
             ({"kind": "not_filed", "note": "证据不足", "goods_seized": 3}, "goods_seized"),
             ({"kind": "not_filed"}, "note"),
             ({"kind": "not_filed", "note": "证据不足", "fines": "sNaN"}, "fines"),  # was a server error
+            ({"kind": "to_police", "persons_transferred": 10**12}, "persons_transferred"),
+            ({"kind": "concluded", "goods_seized": 2**31}, "goods_seized"),
         ],
     )
     def test_feedback_figures_must_fit_the_outcome(self, world, feedback, field):

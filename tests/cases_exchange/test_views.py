@@ -340,9 +340,10 @@ class TestWorkspace:
         assert "办理结果已反馈" in response.content.decode()
         row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
         refused = client.post(
-            f"/leads/{lead.pk}/act/feedback/", {"kind": "not_filed", "note": "证据不足", "fines": "500"}
+            f"/leads/{lead.pk}/act/feedback/",
+            {"kind": "not_filed", "note": "证据不足", "fines": "500"},
+            follow=True,
         )
-        assert refused.status_code == 400
         fines = parse_html(refused).select_one("#id_fines").find_parent(class_="field")
         assert "不予立案时不填写查处数据。" in fines.get_text()  # beside the field it is about
         row.refresh_from_db()
@@ -354,7 +355,9 @@ class TestWorkspace:
         client.post(f"/leads/{lead.pk}/act/accept/")
         sent = {"kind": "filed", "goods_seized": "-3", "value_involved": "12000.50", "note": "查扣假冒商品"}
         response = client.post(f"/leads/{lead.pk}/act/feedback/", sent)
-        assert response.status_code == 400
+        # Back to the lead's own address (a reload does not post again; the language switch works).
+        assert response.url == f"/leads/{lead.pk}/#feedback"
+        response = client.get(response.url)
         page = parse_html(response)
         errors = {
             field["id"]: field.find_parent(class_="field").select_one(".field-error").get_text()
@@ -375,6 +378,19 @@ class TestWorkspace:
         assert page.select_one("#feedback").has_attr("open")
         row = LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
         assert (row.status, row.feedback_kind) == ("accepted", "")
+        # Shown once: the next visit has an empty form again.
+        again = parse_html(client.get(f"/leads/{lead.pk}/"))
+        assert again.select_one("#feedback [data-error-summary]") is None
+        assert not again.select_one("#id_value_involved").get("value")
+        # A rule only the service knows of (here: none left over) would be kept too; figures too large
+        # for the amount fields are refused by the form, not by an error page.
+        huge = client.post(
+            f"/leads/{lead.pk}/act/feedback/",
+            {"kind": "filed", "case_number": "宿市监处〔2026〕1号", "value_involved": "1e30"},
+            follow=True,
+        )
+        assert huge.status_code == 200
+        assert "金额过大：最多 12 位整数（元）。" in parse_html(huge).select_one("#feedback").get_text()
 
     def test_actions_of_an_outsider_get_404(self, client, world):
         lead = send_to_b(world)
