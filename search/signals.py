@@ -73,6 +73,14 @@ def reindex_object(kind: str, pk) -> None:
 
 def _page_changed(sender, instance, **kwargs):
     _queue("page", instance.pk)
+    alliance_id = getattr(instance.specific_deferred, "alliance_id", None)
+    if alliance_id is not None:  # an alliance's page: its member agencies link to their entries on it
+        from alliances.models import Membership
+
+        for agency_id in Membership.objects.filter(alliance_id=alliance_id).values_list(
+            "agency_id", flat=True
+        ):
+            _queue("agency", agency_id)
 
 
 def _page_deleted(sender, instance, **kwargs):

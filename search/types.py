@@ -100,10 +100,12 @@ def page_documents() -> Iterable[IndexDocument]:
     yield from sorted(documents, key=lambda d: d.date or date.min)
 
 
-def agency_document(agency) -> IndexDocument | None:
+def agency_document(agency, alliance_pages: dict[int, str] | None = None) -> IndexDocument | None:
+    """A member agency for the public directory; ``alliance_pages`` (alliance id → page URL) read once by a
+    full rebuild, else looked up for this agency."""
     if not agency.is_active:
         return None
-    memberships = list(agency.memberships.filter(is_active=True).select_related("alliance"))
+    memberships = [m for m in agency.memberships.all() if m.is_active]  # prefetched by a full rebuild
     alliances = [m.alliance.short_name or m.alliance.name for m in memberships]
     return IndexDocument(
         key=f"agency:{agency.pk}",
@@ -112,27 +114,40 @@ def agency_document(agency) -> IndexDocument | None:
         body=" ".join(
             p for p in (agency.get_kind_display(), agency.province, agency.city, agency.address) if p
         ),
-        url=_agency_url(agency, [m.alliance_id for m in memberships]),
+        url=_agency_url(agency, [m.alliance_id for m in memberships], alliance_pages),
         access=(PUBLIC,),
         names=tuple(n for n in (agency.name, agency.short_name) if n),
         facets={"city": (agency.city,), "alliance": tuple(alliances), "agency_type": (agency.kind,)},
     )
 
 
-def _agency_url(agency, alliance_ids) -> str:
-    """Where the public reads about a member agency: its entry in the member list of its (first)
-    alliance's page; none while no alliance page is published."""
+def alliance_page_urls(alliance_ids=None) -> dict[int, str]:
+    """``alliance id → URL`` of each live, public alliance page (the first in the tree where several)."""
     from portal.models import AlliancePage
 
-    page = AlliancePage.objects.live().public().filter(alliance_id__in=alliance_ids).order_by("path").first()
-    return f"{page.url}#agency-{agency.pk}" if page is not None and page.url else ""
+    pages = AlliancePage.objects.live().public().order_by("-path")
+    if alliance_ids is not None:
+        pages = pages.filter(alliance_id__in=alliance_ids)
+    return {page.alliance_id: page.url for page in pages if page.url}
+
+
+def _agency_url(agency, alliance_ids, alliance_pages=None) -> str:
+    """Where the public reads about a member agency: its entry in the member list of its (first)
+    alliance's page; none while no alliance page is published."""
+    pages = alliance_page_urls(alliance_ids) if alliance_pages is None else alliance_pages
+    for alliance_id in sorted(alliance_ids):
+        if alliance_id in pages:
+            return f"{pages[alliance_id]}#agency-{agency.pk}"
+    return ""
 
 
 def agency_documents() -> Iterable[IndexDocument]:
     from alliances.models import Agency
 
-    for agency in Agency.objects.filter(is_active=True).iterator(chunk_size=200):
-        document = agency_document(agency)
+    pages = alliance_page_urls()
+    agencies = Agency.objects.filter(is_active=True).prefetch_related("memberships__alliance")
+    for agency in agencies.iterator(chunk_size=200):
+        document = agency_document(agency, pages)
         if document is not None:
             yield document
 

@@ -1,6 +1,8 @@
 """The search page, autocomplete and API: bad input never errors, results are escaped, queries bounded."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from search.registry import get_backend
@@ -124,3 +126,29 @@ def test_a_page_number_past_the_end_shows_the_last_page(client, site_index):
     hits = [line for line in past.splitlines() if "<h2><a href=" in line]
     assert hits
     assert hits == [line for line in last.splitlines() if "<h2><a href=" in line]
+
+
+def test_agency_links_follow_their_alliance_page(demo, django_capture_on_commit_callbacks):
+    """Unpublishing the alliance's page takes the agencies' links away; publishing it brings them back —
+    re-indexed with the page, not only at the next full rebuild (which reads the pages once)."""
+    from alliances.models import Agency
+    from portal.models import AlliancePage
+    from search.models import IndexEntry
+    from search.types import agency_documents
+
+    backend = get_backend()
+    backend.clear()
+    with CaptureQueriesContext(connection) as rebuild:
+        backend.index(agency_documents())
+    agencies = Agency.objects.filter(is_active=True).count()
+    assert len(rebuild.captured_queries) < agencies  # not a few queries per agency
+    agency = Agency.objects.get(name="宿迁市市场监督管理局")
+    entry = lambda: IndexEntry.objects.get(key=f"agency:{agency.pk}")  # noqa: E731
+    assert entry().url == f"/alliances/huaihai/#agency-{agency.pk}"
+    page = AlliancePage.objects.get(slug="huaihai")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert entry().url == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert entry().url == f"/alliances/huaihai/#agency-{agency.pk}"
