@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from alliances.models import Agency, Membership
 from portal.pagination import LIST_CAP, capped_count
@@ -279,7 +279,7 @@ def export_table(rows, *, tab: str) -> tuple[list[str], list[list]]:
         _("发现渠道"),
         _("通报单位"),
         _("通报时间"),
-        _("接收单位"),
+        pgettext("export column: the one agency a row is about", "接收单位"),
         _("办理状态"),
         _("受理期限"),
         _("反馈期限"),

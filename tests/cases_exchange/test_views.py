@@ -409,7 +409,7 @@ class TestWorkspace:
         assert rows[0][0] == "线索编号"
         assert rows[1][1].startswith("'=HYPERLINK")
 
-    def test_the_sent_export_has_a_row_per_receiving_agency(self, client, world):
+    def test_the_sent_export_has_a_row_per_receiving_agency(self, client, world, monkeypatch):
         lead = LeadFactory(
             author=world.users["A_officer"],
             distribution="named",
@@ -426,6 +426,20 @@ class TestWorkspace:
         assert mine == [("临沂市市场监督管理局", "已送达"), ("宿迁市市场监督管理局", "已受理")]
         deadlines = [row[8] for row in rows[1:] if row[0] == lead.reference]
         assert all(deadlines)  # each agency's own acceptance deadline
+        # An export cut short says so in the file, and the audit record counts leads and rows.
+        from cases_exchange import views
+
+        monkeypatch.setattr(views, "EXPORT_ROWS", 1)
+        cut = list(
+            csv.reader(
+                io.StringIO(client.get("/leads/export.csv", {"tab": "sent"}).content.decode("utf-8-sig"))
+            )
+        )
+        assert cut[-1] == ["仅导出前 1 行；请按办理状态筛选后分别导出。"]
+        assert len(cut) == 3
+        record = AuditEvent.objects.filter(action="export").latest("id")
+        sent = CaseLead.objects.filter(originating_agency=world.agencies["A"], sent_at__isnull=False).count()
+        assert (record.details["leads"], record.details["rows"]) == (sent, 2)
         # A received lead is still one row: the reader's own agency.
         client.force_login(world.users["B_officer"])
         received = list(csv.reader(io.StringIO(client.get("/leads/export.csv").content.decode("utf-8-sig"))))
@@ -589,6 +603,14 @@ class TestPublicTips:
         links = {a["href"]: a.get_text() for a in summary.select("a")}
         assert set(links) == {"#id_city", "#id_summary"}
         assert links["#id_city"] == "发生地城市：请选择侵权行为发生的城市。"
+        # Each box names its help and its errors for screen readers, and those exist; only the summary
+        # is announced as an alert (not every error twice).
+        page = parse_html(response)
+        for name in ("city", "summary"):
+            described = page.select_one(f"#id_{name}")["aria-describedby"].split()
+            assert f"id_{name}_error" in described
+            assert all(page.find(id=ref) for ref in described), described
+        assert [el.get("data-error-summary") is not None for el in page.select("[role=alert]")] == [True]
         assert summary.find_previous_sibling() is None or summary.find_previous_sibling().name == "input"
         # In English the label and the message are joined as English is written.
         english = client.post("/en/tips/new/", tip_payload(city=""))
