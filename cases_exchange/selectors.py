@@ -232,8 +232,14 @@ def lead_history(lead: CaseLead) -> list[dict]:
     }
     names = dict(Agency.objects.filter(pk__in=[i for i in mentioned if i]).values_list("pk", "name"))
     entries = []
+    reported = set()  # agencies that have reported an outcome: a later one corrects it
     for event in events:
         details = event.details if isinstance(event.details, dict) else {}
+        action = action_label(event.action)
+        if event.action == AuditAction.FEEDBACK:
+            if event.actor_agency_id in reported:
+                action = pgettext("audit action", "修改反馈")
+            reported.add(event.actor_agency_id)
         note = ""
         if event.action in (AuditAction.DECLINE, AuditAction.TRANSFER):
             note = details.get("reason", "")
@@ -247,7 +253,7 @@ def lead_history(lead: CaseLead) -> list[dict]:
                 "at": event.created_at,
                 "agency": names.get(event.actor_agency_id, ""),
                 "person": event.actor_name,
-                "action": action_label(event.action),
+                "action": action,
                 "to": names.get(details.get("to") or details.get("agency"), ""),
                 "note": note,
             }

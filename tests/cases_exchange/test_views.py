@@ -667,10 +667,16 @@ class TestLeadHistory:
         row = services.recipient_accept(
             actor=b, recipient=LeadRecipient.objects.get(lead=lead, agency=world.agencies["B"])
         )
-        services.recipient_feedback(actor=b, recipient=row, kind="to_police", persons_transferred=1)
+        row = services.recipient_feedback(actor=b, recipient=row, kind="to_police", persons_transferred=1)
+        services.recipient_feedback(actor=b, recipient=row, kind="filed", case_number="宿市监处〔2026〕3号")
         with CaptureQueriesContext(connection) as after:
-            page = client.get(f"/leads/{lead.pk}/history/").content.decode()
-        assert "移送公安" in page
+            response = client.get(f"/leads/{lead.pk}/history/")
+        last = [li.get_text(" ", strip=True) for li in parse_html(response).select("ol.history > li")][-3:]
+        assert [" ".join(step.split()[2:]) for step in last] == [
+            f"宿迁市市场监督管理局 {b_name} · 受理",
+            f"宿迁市市场监督管理局 {b_name} · 反馈 移送公安",
+            f"宿迁市市场监督管理局 {b_name} · 修改反馈 立案",  # a second outcome corrects the first
+        ]
         assert len(after.captured_queries) == len(before.captured_queries) <= 6
         # Outsiders learn nothing, not even that the lead exists.
         client.force_login(world.users["D_officer"])
