@@ -383,6 +383,11 @@ def _refused_feedback(request, lead_pk):
     return form
 
 
+def _section(lead, own) -> str:
+    """Which tab of the workspace a lead's pages belong to, for the viewer."""
+    return "received" if own is not None else ("drafts" if lead.status == "draft" else "sent")
+
+
 def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
     """The lead page; ``feedback_form`` bound to what was sent when a feedback came back with errors."""
     actor = request.actor
@@ -391,7 +396,7 @@ def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
     )
     deciding = own is not None and own.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
     context.update(
-        section="received" if own is not None else ("drafts" if lead.status == "draft" else "sent"),
+        section=_section(lead, own),
         view=LeadView(lead, access),
         related=related_leads(actor=actor, lead=lead) if lead.status != "draft" else [],
         send_form=_send_form(actor) if lead_policy.can_send(actor, lead) else None,
@@ -417,7 +422,7 @@ def lead_history(request, pk):
         {
             "lead": lead,
             "entries": selectors.lead_history(lead),
-            "section": "received" if own is not None else ("drafts" if lead.status == "draft" else "sent"),
+            "section": _section(lead, own),
         },
     )
 
