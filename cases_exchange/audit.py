@@ -78,6 +78,15 @@ def _client(request) -> tuple[str | None, str]:
     return client_ip(request) or None, request.META.get("HTTP_USER_AGENT", "")[:200]
 
 
+def _site_language_str(obj) -> str:
+    """How a record names its object, in the site's language whoever acted (草稿 #12, not Draft #12)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj)
+
+
 def chain_lock() -> AuditChainHead:
     """Take the audit chain's row lock until the current transaction ends.
 
@@ -114,7 +123,7 @@ def audit_record(
         action=action,
         object_type=object_type or (obj._meta.model_name if obj is not None else ""),
         object_id=str(object_id or (obj.pk if obj is not None else "")),
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=_site_language_str(obj)[:200] if obj is not None else "",
         ip_address=address,
         user_agent=agent,
         details=details or {},

@@ -13,10 +13,13 @@ Later capabilities (protected lists, service agencies, typical cases) register t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +34,18 @@ PAGE_KINDS = {
 }
 
 
+def in_site_language(build):
+    """Build a document in the site's language (Chinese), whoever's request or command triggered it: the
+    labels it copies (IP type, agency kind) would otherwise be in the language of the last person to act."""
+
+    @functools.wraps(build)
+    def wrapped(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return build(*args, **kwargs)
+
+    return wrapped
+
+
 def _stream_text(page, field_name: str) -> str:
     field = page._meta.get_field(field_name)
     value = getattr(page, field_name)
@@ -41,6 +56,7 @@ def _stream_text(page, field_name: str) -> str:
     return " ".join(strip_tags(str(p)) for p in parts if p)
 
 
+@in_site_language
 def page_document(page) -> IndexDocument | None:
     """A live, public page as an :class:`IndexDocument`; ``None`` for drafts and restricted pages."""
     page = page.specific
@@ -100,6 +116,7 @@ def page_documents() -> Iterable[IndexDocument]:
     yield from sorted(documents, key=lambda d: d.date or date.min)
 
 
+@in_site_language
 def agency_document(agency, alliance_pages: dict[int, str] | None = None) -> IndexDocument | None:
     """A member agency for the public directory; ``alliance_pages`` (alliance id → page URL) read once by a
     full rebuild, else looked up for this agency."""
@@ -170,6 +187,7 @@ def lead_access(lead_ids: list[int]) -> dict[int, tuple[str, ...]]:
     return {k: tuple(sorted(set(v))) for k, v in access.items()}
 
 
+@in_site_language
 def lead_document(lead, access: tuple[str, ...] | None = None) -> IndexDocument | None:
     """Summary-level fields of a lead, visible to the agencies that may view it (none: not indexed)."""
     if access is None:

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _lazy
 
+from cases_exchange.models import IPType
 from search.selectors import FACETS, MAX_RESULTS, autocomplete_for_user, last_page, search_for_user
 from search.types import KIND_LABELS
 
@@ -20,6 +21,10 @@ FACET_LABELS = {
     "ip_type": _lazy("知识产权类型"),
     "year": _lazy("年份"),
 }
+
+
+#: Facets whose values are codes, and what they are called on the page.
+VALUE_LABELS = {"kind": KIND_LABELS, "ip_type": dict(IPType.choices)}
 
 
 def _int(value, default=1) -> int:
@@ -52,7 +57,7 @@ def search_page(request):
         chosen = set(filters.get(name, ()))
         items = []
         for value, count in values[:12]:
-            label = str(KIND_LABELS.get(value, value)) if name == "kind" else value
+            label = str(VALUE_LABELS.get(name, {}).get(value, value))
             selected = value in chosen
             toggled = sorted(chosen - {value}) if selected else sorted(chosen | {value})
             url = link(**{name: toggled})

@@ -132,3 +132,32 @@ def test_the_rights_a_lead_concerns_find_it_as_they_are_printed(world, indexed):
         assert key in [h.key for h in find(world.users["B_officer"], text).hits], text
         assert key not in [h.key for h in find(world.users["C_officer"], text).hits], text
     assert key not in [h.key for h in find(world.users["B_officer"], "91350200776049653A").hits]
+
+
+def test_a_lead_is_indexed_in_chinese_whoever_sent_it(world, client, indexed):
+    """An officer working in English saves a lead: its index text still reads 专利 / 专利侵权 (the labels
+    used to follow the sender's language, so Chinese pages showed "Patent Patent infringement")."""
+    client.force_login(world.users["A_officer"])
+    with indexed():
+        client.post(
+            "/en/leads/new/",
+            {
+                "alliance": world.huaihai.pk,
+                "title": "英文界面起草的线索",
+                "summary": "概要",
+                "ip_type": "patent",
+                "infringement_type": "patent_infringement",
+                "channel": "offline",
+                "urgency": "normal",
+            },
+        )
+    lead = CaseLead.objects.get(title="英文界面起草的线索")
+    entry = IndexEntry.objects.get(key=f"lead:{lead.pk}")
+    assert "专利侵权" in entry.body
+    assert "Patent" not in entry.body
+    from cases_exchange.models import AuditEvent
+
+    created = AuditEvent.objects.filter(object_id=str(lead.pk), action="create").get()
+    assert (
+        created.object_repr == "草稿 英文界面起草的线索"
+    )  # the audit log names it in Chinese too (not "Draft …")

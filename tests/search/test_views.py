@@ -152,3 +152,22 @@ def test_agency_links_follow_their_alliance_page(demo, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
     assert entry().url == f"/alliances/huaihai/#agency-{agency.pk}"
+
+
+def test_the_ip_type_facet_is_named_not_coded(client, world, indexed):
+    from cases_exchange.factories import LeadFactory
+
+    with indexed():
+        LeadFactory(
+            author=world.users["A_officer"],
+            title="砀山酥梨地理标志线索",
+            ip_type="gi",
+            distribution="named",
+            agency_ids=[world.agencies["B"].pk],
+        )
+    client.force_login(world.users["B_officer"])
+    page = client.get(reverse("search:search"), {"q": "砀山酥梨"}).content.decode()
+    assert ">地理标志</a>" in page
+    assert ">gi</a>" not in page
+    english = client.get("/en/search/", {"q": "砀山酥梨"}).content.decode()
+    assert ">Geographical indication</a>" in english
