@@ -1,5 +1,7 @@
 """Forms of the officer interface. They validate shape; the services enforce the rules."""
 
+import re
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +186,9 @@ class SharingGroupForm(forms.Form):
         self.fields["agencies"].queryset = agencies
 
 
+TOO_SHORT = _("请至少写 %(limit_value)d 个字，说明在哪里、发现了什么（目前 %(show_value)d 个字）。")
+
+
 class TipForm(forms.Form):
     """The public tip form (举报). ``website`` is a honeypot: people never see or fill it."""
 
@@ -196,7 +201,15 @@ class TipForm(forms.Form):
         label=_("举报事项"), max_length=120, help_text=_("一句话说明，例如：某网店销售假冒某品牌白酒")
     )
     summary = forms.CharField(
-        label=_("具体情况"), widget=forms.Textarea(attrs={"rows": 6}), max_length=2000, min_length=10
+        label=_("具体情况"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+        min_length=10,
+        error_messages={
+            "min_length": _(
+                "请至少写 %(limit_value)d 个字，说明在哪里、发现了什么（目前 %(show_value)d 个字）。"
+            )
+        },
     )
     suspect_name = forms.CharField(label=_("被举报对象名称"), max_length=120, required=False)
     suspect_shop_url = forms.CharField(label=_("网店或网页地址"), max_length=300, required=False)
@@ -220,4 +233,13 @@ class TipForm(forms.Form):
 
 
 class TipStatusForm(forms.Form):
-    reference = forms.CharField(label=_("查询编号"), max_length=16, min_length=12)
+    # Read as written down or said over the phone: JBCW-KLDJ-44Q8, "jbcw kldj 44q8".
+    reference = forms.CharField(label=_("查询编号"), max_length=24)
+
+    def clean_reference(self):
+        reference = re.sub(r"[\s\-－—_.·]", "", self.cleaned_data["reference"]).upper()
+        if not re.fullmatch(r"JB[A-Z0-9]{10}", reference):
+            raise forms.ValidationError(
+                _("查询编号为 JB 开头的 12 位字母和数字，例如 JB74GS53EQDQ。"), code="reference"
+            )
+        return reference

@@ -36,6 +36,11 @@ class LeadView:
     def restricted_for_viewer(self) -> bool:
         return not self.full
 
+    @property
+    def has_details(self) -> bool:
+        """Whether the viewer has any sensitive field to read (an empty 详细情况 card is not shown)."""
+        return self.full and any(getattr(self._lead, name) for name in CaseLead.SENSITIVE_FIELDS)
+
 
 def notification_text(notification: Notification, *, for_email: bool = False) -> tuple[str, str]:
     """``(title, body)`` of a notification: the lead's reference and title only, never its details."""

@@ -1087,7 +1087,9 @@ def _escalate(row: LeadRecipient, stage: str) -> None:
     audit_record(actor=None, action=AuditAction.ESCALATE, obj=lead, details={"recipient": row.agency_id})
 
 
-def visible_agencies_for_transfer(*, lead: CaseLead) -> list[Agency]:
+def visible_agencies_for_transfer(*, lead: CaseLead, exclude_agency_id=None) -> list[Agency]:
+    """Where ``lead`` may be transferred: active members of its alliances, not its sender and not the
+    agency passing it on (``exclude_agency_id``) — both would be refused."""
     scope = {lead.alliance_id, *lead.target_alliances.values_list("id", flat=True)}
     return list(
         Agency.objects.filter(
@@ -1095,7 +1097,7 @@ def visible_agencies_for_transfer(*, lead: CaseLead) -> list[Agency]:
             memberships__alliance_id__in=scope,
             memberships__is_active=True,
         )
-        .exclude(Q(pk=lead.originating_agency_id))
+        .exclude(Q(pk=lead.originating_agency_id) | Q(pk=exclude_agency_id))
         .distinct()
         .order_by("division_code", "name")
     )

@@ -401,7 +401,11 @@ def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
         related=related_leads(actor=actor, lead=lead) if lead.status != "draft" else [],
         send_form=_send_form(actor) if lead_policy.can_send(actor, lead) else None,
         # Only an agency still deciding whether to accept may transfer: the list is read for it alone.
-        transfer_agencies=services.visible_agencies_for_transfer(lead=lead) if deciding else [],
+        transfer_agencies=(
+            services.visible_agencies_for_transfer(lead=lead, exclude_agency_id=actor.agency_id)
+            if deciding
+            else []
+        ),
         feedback_form=feedback_form or FeedbackForm(),
         attachment_form=AttachmentForm(),
     )

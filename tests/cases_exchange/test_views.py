@@ -555,6 +555,11 @@ class TestPublicTips:
         html = client.get("/tips/status/", {"reference": tip.reference.lower()}).content.decode()
         assert "已接收，等待受理" in html
         assert "某酒行" not in html
+        # Written down in groups, or read out with spaces: still found.
+        grouped = f"{tip.reference[:4]}-{tip.reference[4:8]} {tip.reference[8:].lower()}"
+        assert "已接收，等待受理" in client.get("/tips/status/", {"reference": grouped}).content.decode()
+        wrong = client.get("/tips/status/", {"reference": "12345"}).content.decode()
+        assert "查询编号为 JB 开头的 12 位字母和数字" in wrong
         from cases_exchange.services import recipient_accept
 
         recipient_accept(actor=world.actors["B_officer"], recipient=tip.lead.recipients.get())
@@ -595,13 +600,14 @@ class TestPublicTips:
     def test_invalid_tip_shows_errors_and_creates_nothing(self, client, world):
         response = client.post("/tips/new/", tip_payload(summary="太短", city=""))
         assert response.status_code == 200
+        assert "请至少写 10 个字，说明在哪里、发现了什么（目前 2 个字）。" in response.content.decode()
         assert not PublicTip.objects.exists()
         assert not CaseLead.objects.filter(source="public_tip").exists()
         # Above the form, before anything else: what to correct, each line leading to its field.
         summary = parse_html(response).select_one("form [data-error-summary]")
         assert summary.get_text(" ", strip=True).startswith("举报未提交，请改正以下内容：")
         links = {a["href"]: a.get_text() for a in summary.select("a")}
-        assert set(links) == {"#id_city", "#id_summary"}
+        assert set(links) == {"#id_city", "#id_summary"}  # (the message reads as a person would say it)
         assert links["#id_city"] == "发生地城市：请选择侵权行为发生的城市。"
         # Each box names its help and its errors for screen readers, and those exist; only the summary
         # is announced as an alert (not every error twice).
@@ -616,6 +622,32 @@ class TestPublicTips:
         english = client.post("/en/tips/new/", tip_payload(city=""))
         links = [a.get_text() for a in parse_html(english).select("[data-error-summary] a")]
         assert links == ["City where it happens: Choose the city where the infringement took place."]
+
+
+class TestLeadPageDetails:
+    def test_the_deciding_agency_is_not_offered_itself_as_a_transfer_target(self, client, world):
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        page = parse_html(client.get(f"/leads/{lead.pk}/"))
+        targets = [
+            option.get_text() for option in page.select("#transfer-agency option") if option.get("value")
+        ]
+        assert targets
+        assert "宿迁市市场监督管理局" not in targets  # itself: refused if chosen
+        assert "徐州市市场监督管理局" not in targets  # the sender: refused too
+        assert "临沂市市场监督管理局" in targets
+
+    def test_english_decline_button_is_an_action_and_empty_details_are_not_shown(self, client, world):
+        lead = send_to_b(world, details="", suspect_name="", informant="", location_address="")
+        lead.suspect_credit_code = lead.suspect_shop_url = lead.suspect_phone = lead.suspect_address = ""
+        lead.save()
+        client.force_login(world.users["B_officer"])
+        page = parse_html(client.get(f"/en/leads/{lead.pk}/"))
+        assert page.select_one("details > summary.button").get_text(strip=True) == "Decline"
+        assert page.select_one("#details-heading") is None
+        client.force_login(world.users["A_officer"])
+        full = send_to_b(world)  # the factory's lead has details and a suspect
+        assert parse_html(client.get(f"/leads/{full.pk}/")).select_one("#details-heading") is not None
 
 
 class TestLeadHistory:
