@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import translate_url
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _lazy
 
 from cases_exchange.models import IPType
@@ -25,6 +28,17 @@ FACET_LABELS = {
 
 #: Facets whose values are codes, and what they are called on the page.
 VALUE_LABELS = {"kind": KIND_LABELS, "ip_type": dict(IPType.choices)}
+
+
+def _in_page_language(url: str) -> str:
+    """A result's address in the language of the page showing it: the index keeps the site's (Chinese)
+    addresses, and an English results page should lead to English pages (/en/news/…)."""
+    language = get_language()
+    if not url or not language or language == settings.LANGUAGE_CODE:
+        return url
+    path, hash_mark, fragment = url.partition("#")
+    with override(settings.LANGUAGE_CODE):  # the stored address is read as the site's language's
+        return translate_url(path, language) + hash_mark + fragment
 
 
 def _int(value, default=1) -> int:
@@ -70,7 +84,10 @@ def search_page(request):
     context = {
         "q": text,
         "results": results,
-        "hits": [{"hit": h, "kind_label": KIND_LABELS.get(h.kind, h.kind)} for h in results.hits],
+        "hits": [
+            {"hit": h, "kind_label": KIND_LABELS.get(h.kind, h.kind), "url": _in_page_language(h.url)}
+            for h in results.hits
+        ],
         "facets": facets,
         "page_number": page,
         "pages": pages,

@@ -171,3 +171,12 @@ def test_the_ip_type_facet_is_named_not_coded(client, world, indexed):
     assert ">gi</a>" not in page
     english = client.get("/en/search/", {"q": "砀山酥梨"}).content.decode()
     assert ">Geographical indication</a>" in english
+
+
+def test_english_results_lead_to_english_pages(client, site_index):
+    english = client.get("/en/search/", {"q": "知识产权"}).content.decode()
+    chinese = client.get(reverse("search:search"), {"q": "知识产权"}).content.decode()
+    links = [line.split('href="')[1].split('"')[0] for line in english.splitlines() if "<h2><a href=" in line]
+    assert links
+    assert all(link.startswith("/en/") for link in links), links
+    assert all(link.removeprefix("/en") in chinese for link in links)
