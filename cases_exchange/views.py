@@ -513,7 +513,8 @@ def comment_post(request, pk):
     try:
         services.comment_add(actor=actor, lead=lead, body=request.POST.get("body", ""), request=request)
     except ValidationError as error:
-        _flash_errors(request, error)
+        for message in _errors(error):  # beside the discussion the browser returns to
+            messages.error(request, message, extra_tags="discussion")
     return redirect(f"{lead_url(lead)}#discussion")
 
 
@@ -529,8 +530,10 @@ def attachment_upload(request, pk):
     actor = request.actor
     lead, _access = lead_policy.get_or_404(actor, pk)
     form = AttachmentForm(request.POST, request.FILES)
+    # The answer is shown in the attachments panel the browser returns to, not at the page's top.
+    section = "attachments"
     if not form.is_valid():
-        messages.error(request, _("请选择要上传的文件。"))
+        messages.error(request, _("请选择要上传的文件。"), extra_tags=section)
     else:
         try:
             services.attachment_add(
@@ -540,9 +543,10 @@ def attachment_upload(request, pk):
                 is_sensitive=form.cleaned_data["is_sensitive"],
                 request=request,
             )
-            messages.success(request, _("附件已上传。"))
+            messages.success(request, _("附件已上传。"), extra_tags=section)
         except ValidationError as error:
-            _flash_errors(request, error)
+            for message in _errors(error):
+                messages.error(request, message, extra_tags=section)
     return redirect(f"{lead_url(lead)}#attachments")
 
 

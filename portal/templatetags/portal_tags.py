@@ -125,3 +125,10 @@ def colon():
     from django.utils.translation import pgettext
 
     return pgettext("between a label and its value", "：")
+
+
+@register.simple_tag
+def messages_for(messages, section=""):
+    """The messages about one part of a page (``extra_tags`` names it: "attachments"), or with ``""`` those
+    about no part, for the top of the page. Each is shown in one place only."""
+    return [m for m in messages or () if (m.extra_tags or "") == section]

@@ -650,6 +650,25 @@ class TestLeadPageDetails:
         assert parse_html(client.get(f"/leads/{full.pk}/")).select_one("#details-heading") is not None
 
 
+class TestAnswersWhereTheUserIs:
+    def test_an_upload_or_comment_is_answered_in_its_own_panel(self, client, world):
+        """The browser returns to #attachments / #discussion: the answer is there, not 1,000 px above."""
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        fake = SimpleUploadedFile("证据.pdf", b"MZ not a pdf", content_type="application/pdf")
+        response = client.post(f"/leads/{lead.pk}/files/", {"file": fake}, follow=True)
+        page = parse_html(response)
+        panel = page.select_one("#attachments .flash")
+        assert "不符" in panel.get_text() or "不支持" in panel.get_text()
+        assert page.select_one(".workspace-main > .flash") is None  # not at the top as well
+        good = SimpleUploadedFile("证据.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+        page = parse_html(client.post(f"/leads/{lead.pk}/files/", {"file": good}, follow=True))
+        assert page.select_one("#attachments .flash").get_text(strip=True) == "附件已上传。"
+        # Messages about nothing in particular still come at the top.
+        page = parse_html(client.post(f"/leads/{lead.pk}/act/accept/", follow=True))
+        assert "已受理。" in page.select_one(".workspace-main > .flash").get_text()
+
+
 class TestLeadHistory:
     def test_every_step_stays_in_the_history_even_when_the_row_restarts(self, client, world):
         """宿迁 declines, the lead comes back to it through 临沂's transfer: its row restarts, and the
