@@ -32,5 +32,6 @@ urlpatterns = [
     path("notifications/<int:pk>/open", views.notification_open, name="notification_open"),
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("tips/new/", views.tip_new, name="tip_new"),
+    path("tips/done/", views.tip_done, name="tip_done"),
     path("tips/status/", views.tip_status, name="tip_status"),
 ]

@@ -770,6 +770,20 @@ TIP_MIN_SECONDS = 3
 _tip_signer = signing.TimestampSigner(salt="portal.tip-form")
 
 
+TIP_REFERENCE_KEY = "cases_exchange.tip_reference"
+
+
+@require_GET
+def tip_done(request):
+    """The reference of the tip this browser has just sent (kept in its session); else the tip form."""
+    reference = request.session.get(TIP_REFERENCE_KEY)
+    if not reference:
+        return redirect("cases_exchange:tip_new")
+    response = render(request, "cases_exchange/tip_done.html", {"reference": reference})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def tip_new(request):
     cities = selectors.tip_cities()
     if request.method == "POST":
@@ -804,7 +818,10 @@ def tip_new(request):
                 _tip_form_release(form)  # corrected and sent again with the same form
                 _apply_errors(form, error)
             else:
-                return render(request, "cases_exchange/tip_done.html", {"tip": tip}, status=201)
+                # The reference is shown on a page of its own: reloading it shows the number again
+                # rather than sending the tip a second time (which the hourly limit would refuse).
+                request.session[TIP_REFERENCE_KEY] = tip.reference
+                return redirect("cases_exchange:tip_done")
         elif form.is_bound and not form.errors:
             form.add_error(None, _("提交未通过校验，请刷新页面后重新填写。"))
     else:

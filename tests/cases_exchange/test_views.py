@@ -525,9 +525,18 @@ class TestPublicTips:
 
     def test_tip_becomes_an_inbound_lead_for_the_city_and_gives_a_reference(self, client, world):
         response = client.post("/tips/new/", tip_payload())
-        assert response.status_code == 201
+        assert response.url == "/tips/done/"
         tip = PublicTip.objects.get()
-        assert tip.reference in response.content.decode()
+        done = client.get(response.url)
+        assert tip.reference in done.content.decode()
+        assert done["Cache-Control"] == "private, no-store"
+        # Reloading the confirmation shows the number again and sends nothing a second time.
+        assert tip.reference in client.get("/tips/done/").content.decode()
+        assert PublicTip.objects.count() == 1
+        # Another browser, which sent no tip, is sent to the form.
+        from django.test import Client
+
+        assert Client().get("/tips/done/").url == "/tips/new/"
         lead = tip.lead
         assert lead.source == "public_tip"
         assert lead.originating_agency.name == "宿迁市市场监督管理局"
@@ -579,12 +588,12 @@ class TestPublicTips:
 
     def test_tips_are_rate_limited_per_address(self, client, world):
         for _n in range(5):
-            assert client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.9").status_code == 201
+            assert client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.9").status_code == 302
         response = client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.9")
         assert response.status_code == 200
         assert "提交过于频繁" in response.content.decode()
         assert PublicTip.objects.count() == 5
-        assert client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.10").status_code == 201
+        assert client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.10").status_code == 302
 
     def test_a_city_whose_only_alliance_has_ended_takes_no_tips(self, client, world):
         """成都's agencies belong to 成渝 only: with 成渝 inactive the city is not offered, and a post naming
