@@ -144,6 +144,19 @@ def normalise_phone(value: str) -> str | None:
     return None
 
 
+def format_phone(number: str) -> str:
+    """A stored (digits-only) phone number as people write it: 139 1234 5678, 0527-84361234, 010-12345678,
+    400-123-4567; anything else as it is."""
+    if _MOBILE.match(number) and len(number) == 11:
+        return f"{number[:3]} {number[3:7]} {number[7:]}"
+    if number.startswith("400") and len(number) == 10:
+        return f"{number[:3]}-{number[3:6]}-{number[6:]}"
+    if _LANDLINE.match(number):
+        area = 3 if number[:2] in ("01", "02") else 4  # 010 and 02x are three digits, the rest four
+        return f"{number[:area]}-{number[area:]}"
+    return number
+
+
 def validate_phone(value: str) -> None:
     if normalise_phone(value) is None:
         raise ValidationError(_("请输入有效的电话号码，例如 13800000000 或 0516-83738888。"), code="phone")

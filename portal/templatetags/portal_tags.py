@@ -132,3 +132,11 @@ def messages_for(messages, section=""):
     """The messages about one part of a page (``extra_tags`` names it: "attachments"), or with ``""`` those
     about no part, for the top of the page. Each is shown in one place only."""
     return [m for m in messages or () if (m.extra_tags or "") == section]
+
+
+@register.filter
+def phone(number):
+    """A stored phone number as people write it (``portal.identifiers.format_phone``)."""
+    from portal.identifiers import format_phone
+
+    return format_phone(str(number or ""))
