@@ -292,21 +292,26 @@ def lead_create(request, payload: LeadCreateIn):
     return Status(201, _detail(actor, lead, access))
 
 
-def _send(actor, lead, send: SendIn, request):
+def _own_sharing_group(actor, group_id):
+    """The sending agency's sharing group ``group_id`` (None for none); refused if it is not the agency's."""
     from .models import SharingGroup
 
-    group = None
-    if send.sharing_group_id is not None:
-        group = SharingGroup.objects.filter(pk=send.sharing_group_id, owner_agency_id=actor.agency_id).first()
-        if group is None:
-            raise ValidationFailed(ValidationError({"sharing_group_id": "通报组不存在或不属于本单位。"}))
+    if group_id is None:
+        return None
+    group = SharingGroup.objects.filter(pk=group_id, owner_agency_id=actor.agency_id).first()
+    if group is None:
+        raise ValidationFailed(ValidationError({"sharing_group_id": "通报组不存在或不属于本单位。"}))
+    return group
+
+
+def _send(actor, lead, send: SendIn, request):
     return _run(
         services.lead_send,
         actor=actor,
         lead=lead,
         distribution=send.distribution,
         agency_ids=send.agency_ids,
-        sharing_group=group,
+        sharing_group=_own_sharing_group(actor, send.sharing_group_id),
         alliance_ids=send.alliance_ids,
         request=request,
     )
@@ -337,6 +342,32 @@ def lead_send(request, lead_id: int, payload: SendIn):
         actor, lead_id, CaseLead.objects.select_related("originating_agency")
     )
     return _detail(actor, lead, access)
+
+
+class SendMoreIn(Schema):
+    agency_ids: list[int] = []
+    sharing_group_id: int | None = None
+
+
+@router.post(
+    "/leads/{lead_id}/recipients",
+    response={200: LeadOut, 404: ErrorOut, 422: ErrorOut},
+    summary="追加接收单位",
+    description="通报单位为已通报（或因各接收单位均不予受理而关闭）的线索追加指定接收单位；"
+    "已接收过的单位不再重复通报。",
+)
+def lead_send_more(request, lead_id: int, payload: SendMoreIn):
+    actor = _actor(request)
+    lead, _access = lead_policy.get_or_404(actor, lead_id)
+    _run(
+        services.lead_send_more,
+        actor=actor,
+        lead=lead,
+        agency_ids=payload.agency_ids,
+        sharing_group=_own_sharing_group(actor, payload.sharing_group_id),
+        request=request,
+    )
+    return _after(actor, lead_id)
 
 
 def _own(actor, lead_id):

@@ -20,6 +20,7 @@ class AuditAction:
     UPDATE = "update"
     READ = "read"
     SEND = "send"
+    SEND_MORE = "send_more"
     ACCEPT = "accept"
     DECLINE = "decline"
     TRANSFER = "transfer"
@@ -44,6 +45,7 @@ ACTION_LABELS = {
     AuditAction.UPDATE: pgettext_lazy("audit action", "修改"),
     AuditAction.READ: pgettext_lazy("audit action", "查阅"),
     AuditAction.SEND: pgettext_lazy("audit action", "通报"),
+    AuditAction.SEND_MORE: pgettext_lazy("audit action", "追加通报"),
     AuditAction.ACCEPT: pgettext_lazy("audit action", "受理"),
     AuditAction.DECLINE: pgettext_lazy("audit action", "不予受理"),
     AuditAction.TRANSFER: pgettext_lazy("audit action", "移送"),

@@ -109,6 +109,25 @@ class SendForm(forms.Form):
         self.fields["alliances"].queryset = alliances
 
 
+class SendMoreForm(forms.Form):
+    """More recipients for a lead already sent (追加通报): agencies by name, or a sharing group."""
+
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("追加接收单位"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sharing_group = forms.ModelChoiceField(
+        label=_("通报组"), queryset=SharingGroup.objects.none(), required=False
+    )
+
+    def __init__(self, *args, agencies, sharing_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies
+        self.fields["sharing_group"].queryset = sharing_groups
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 

@@ -203,6 +203,11 @@ class LeadPermissionPolicy:
     def can_send(self, actor: Actor, lead: CaseLead) -> bool:
         return lead.status == LeadStatus.DRAFT and self.is_originator(actor, lead)
 
+    def can_send_more(self, actor: Actor, lead: CaseLead) -> bool:
+        """Name more recipients for a lead already sent (追加通报): its originator, while the lead is
+        sent or closed."""
+        return lead.status in (LeadStatus.SENT, LeadStatus.CLOSED) and self.is_originator(actor, lead)
+
     def can_decide_access(self, actor: Actor, lead: CaseLead) -> bool:
         return self.is_originator(actor, lead)
 

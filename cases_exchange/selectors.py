@@ -29,6 +29,7 @@ from .models import (
     RecipientStatus,
 )
 from .permissions import Access, Actor, lead_policy
+from .presentation import name_list
 
 
 def _overdue_q(today) -> Q:
@@ -206,6 +207,7 @@ HISTORY_ACTIONS = (
     "create",
     "public_tip",
     "send",
+    "send_more",
     "accept",
     "decline",
     "transfer",
@@ -230,6 +232,14 @@ def lead_history(lead: CaseLead) -> list[dict]:
     mentioned = {e.actor_agency_id for e in events} | {
         e.details.get(key) for e in events for key in ("to", "agency") if isinstance(e.details, dict)
     }
+    # Agencies added to a lead already sent are named (the first sending is counted: it may reach dozens).
+    mentioned |= {
+        agency_id
+        for e in events
+        if e.action == AuditAction.SEND_MORE and isinstance(e.details, dict)
+        for agency_id in e.details.get("recipients") or ()
+        if isinstance(agency_id, int)
+    }
     names = dict(Agency.objects.filter(pk__in=[i for i in mentioned if i]).values_list("pk", "name"))
     entries = []
     reported = set()  # agencies that have reported an outcome: a later one corrects it
@@ -248,6 +258,8 @@ def lead_history(lead: CaseLead) -> list[dict]:
         if event.action == AuditAction.SEND and isinstance(details.get("recipients"), list):
             count = len(details["recipients"])
             note = ngettext("%(n)s 家接收单位", "%(n)s 家接收单位", count) % {"n": count}
+        if event.action == AuditAction.SEND_MORE and isinstance(details.get("recipients"), list):
+            note = name_list(names.get(pk, "") for pk in details["recipients"] if names.get(pk))
         entries.append(
             {
                 "at": event.created_at,

@@ -52,6 +52,7 @@ from .models import (
     SharingGroup,
 )
 from .permissions import Access, Actor, lead_policy, permission_id
+from .presentation import name_list
 from .workdays import deadlines_for
 
 
@@ -284,6 +285,34 @@ def _next_reference(alliance: Alliance, year: int) -> str:
     return f"{alliance.code}-{year}-{sequence.last:06d}"
 
 
+def _deliver(*, actor: Actor, lead: CaseLead, agencies: list[Agency], now) -> None:
+    """Give each of ``agencies`` its recipient row with deadlines counted from today, the permissions
+    that go with it, and its officers' notifications (inside the caller's transaction)."""
+    today = timezone.localdate(now)
+    accept_due, feedback_due = deadlines_for(
+        alliance=lead.alliance, start=today, key_protection=lead.is_key_protection
+    )
+    LeadRecipient.objects.bulk_create(
+        [
+            LeadRecipient(
+                lead=lead, agency=agency, delivered_at=now, accept_due=accept_due, feedback_due=feedback_due
+            )
+            for agency in agencies
+        ]
+    )
+    selectors.lead_counts_invalidate(agency.pk for agency in agencies)  # bulk_create sends no signals
+    group_ids = [agency.group_id for agency in agencies]
+    _grant(lead, lead_policy.VIEW, group_ids)
+    if not lead.restrict_sensitive:
+        _grant(lead, lead_policy.SENSITIVE, group_ids)
+    notifications.notify_agencies(
+        agency_ids=[a.pk for a in agencies],
+        kind=Notification.Kind.LEAD_RECEIVED,
+        lead=lead,
+        actor_agency_id=actor.agency_id,
+    )
+
+
 @transaction.atomic
 def lead_send(
     *,
@@ -326,28 +355,7 @@ def lead_send(
         lead.target_alliances.set({int(a) for a in alliance_ids} or {lead.alliance_id})
     elif distribution == Distribution.CROSS_ALLIANCE:
         lead.target_alliances.set(Alliance.objects.filter(is_active=True))
-    accept_due, feedback_due = deadlines_for(
-        alliance=lead.alliance, start=today, key_protection=lead.is_key_protection
-    )
-    LeadRecipient.objects.bulk_create(
-        [
-            LeadRecipient(
-                lead=lead, agency=agency, delivered_at=now, accept_due=accept_due, feedback_due=feedback_due
-            )
-            for agency in recipients
-        ]
-    )
-    selectors.lead_counts_invalidate(agency.pk for agency in recipients)  # bulk_create sends no signals
-    group_ids = [agency.group_id for agency in recipients]
-    _grant(lead, lead_policy.VIEW, group_ids)
-    if not lead.restrict_sensitive:
-        _grant(lead, lead_policy.SENSITIVE, group_ids)
-    notifications.notify_agencies(
-        agency_ids=[a.pk for a in recipients],
-        kind=Notification.Kind.LEAD_RECEIVED,
-        lead=lead,
-        actor_agency_id=actor.agency_id,
-    )
+    _deliver(actor=actor, lead=lead, agencies=recipients, now=now)
     audit_record(
         actor=actor,
         action=AuditAction.SEND,
@@ -356,6 +364,47 @@ def lead_send(
         details={"distribution": distribution, "recipients": sorted(a.pk for a in recipients)},
     )
     return lead
+
+
+@transaction.atomic
+def lead_send_more(
+    *, actor: Actor, lead: CaseLead, agency_ids=(), sharing_group: SharingGroup | None = None, request=None
+) -> list[Agency]:
+    """Deliver a lead already sent to more agencies the originator names (追加通报) — when the agencies it
+    reached declined it, say, or another city turns out to be concerned. Agencies that hold a row for the
+    lead (whatever became of it) are not delivered it again; a lead closed because every row was finished
+    is open again. Returns the agencies newly reached; all or nothing."""
+    lead = CaseLead.objects.select_for_update().select_related("alliance").get(pk=lead.pk)
+    if lead_policy.access(actor, lead) is Access.NONE:
+        raise Http404
+    _require(lead_policy.is_originator(actor, lead), _("只有通报单位可以为线索追加接收单位。"), "forbidden")
+    _require(lead_policy.can_send_more(actor, lead), _("这条线索还没有通报，请先通报。"), "not_sent")
+    chosen = resolve_recipients(
+        actor=actor,
+        lead=lead,
+        distribution=Distribution.NAMED,
+        agency_ids=agency_ids,
+        sharing_group=sharing_group,
+    )
+    holding = set(LeadRecipient.objects.filter(lead=lead).values_list("agency_id", flat=True))
+    already = [agency.name for agency in chosen if agency.pk in holding]
+    if already:
+        raise LeadError(
+            _("以下单位已经接收过这条线索，不再重复通报：%(names)s") % {"names": name_list(already)},
+            code="already_recipient",
+        )
+    _deliver(actor=actor, lead=lead, agencies=chosen, now=timezone.now())
+    # Saved either way: a closed lead is open again, and the sender's cached lists show the new rows.
+    lead.status = LeadStatus.SENT
+    lead.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.SEND_MORE,
+        obj=lead,
+        request=request,
+        details={"recipients": sorted(a.pk for a in chosen)},
+    )
+    return chosen
 
 
 # --- recipient workflow -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("leads/<int:pk>/history/", views.lead_history, name="lead_history"),
     path("leads/<int:pk>/edit/", views.lead_edit, name="lead_edit"),
     path("leads/<int:pk>/send/", views.lead_send, name="lead_send"),
+    path("leads/<int:pk>/send-more/", views.lead_send_more, name="lead_send_more"),
     path("leads/<int:pk>/act/<str:action>/", views.recipient_act, name="recipient_act"),
     path("leads/<int:pk>/comments/", views.comment_post, name="comment_post"),
     path("leads/<int:pk>/files/", views.attachment_upload, name="attachment_upload"),

@@ -42,6 +42,7 @@ from .forms import (
     LeadForm,
     ReasonForm,
     SendForm,
+    SendMoreForm,
     SharingGroupForm,
     TipForm,
     TipStatusForm,
@@ -56,7 +57,7 @@ from .models import (
     SharingGroup,
 )
 from .permissions import Access, actor_for_user, lead_policy
-from .presentation import LeadView, notification_text, notification_url
+from .presentation import LeadView, name_list, notification_text, notification_url
 
 PAGE_SIZE = 25
 
@@ -325,6 +326,48 @@ def lead_send(request, pk):
     return redirect("cases_exchange:lead_detail", lead.pk)
 
 
+def _send_more_form(actor, lead, recipients, data=None):
+    """The form naming more recipients for a sent lead: agencies of the sender's alliances that hold no
+    row for it yet (``recipients``: the lead's rows, already read for the page)."""
+    holding = {row.agency_id for row in recipients}
+    return SendMoreForm(
+        data,
+        agencies=selectors.recipient_choices(actor=actor).exclude(pk__in=holding),
+        sharing_groups=SharingGroup.objects.filter(owner_agency_id=actor.agency_id),
+    )
+
+
+@officer_required
+@require_POST
+def lead_send_more(request, pk):
+    actor = request.actor
+    lead, _access = lead_policy.get_or_404(actor, pk)
+    section = "recipients"  # the answer is shown beside the recipients table the browser returns to
+    form = SendMoreForm(
+        request.POST,
+        agencies=selectors.recipient_choices(actor=actor),
+        sharing_groups=SharingGroup.objects.filter(owner_agency_id=actor.agency_id),
+    )
+    if not form.is_valid():
+        messages.error(request, _("所选接收单位或通报组无效，请重新选择。"), extra_tags=section)
+        return redirect(f"{lead_url(lead)}#recipients")
+    try:
+        added = services.lead_send_more(
+            actor=actor,
+            lead=lead,
+            agency_ids=[a.pk for a in form.cleaned_data["agencies"]],
+            sharing_group=form.cleaned_data["sharing_group"],
+            request=request,
+        )
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message, extra_tags=section)
+    else:
+        names = name_list(a.name for a in added)
+        messages.success(request, _("已追加通报：%(names)s。") % {"names": names}, extra_tags=section)
+    return redirect(f"{lead_url(lead)}#recipients")
+
+
 # --- the lead page ----------------------------------------------------------------------------------
 
 
@@ -400,6 +443,12 @@ def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
         view=LeadView(lead, access),
         related=related_leads(actor=actor, lead=lead) if lead.status != "draft" else [],
         send_form=_send_form(actor) if lead_policy.can_send(actor, lead) else None,
+        send_more_form=(
+            _send_more_form(actor, lead, recipients) if lead_policy.can_send_more(actor, lead) else None
+        ),
+        # Closed without any agency having handled it: every row declined or transferred away.
+        nobody_took_it=lead.status == "closed"
+        and all(r.status in (RecipientStatus.DECLINED, RecipientStatus.TRANSFERRED) for r in recipients),
         # Only an agency still deciding whether to accept may transfer: the list is read for it alone.
         transfer_agencies=(
             services.visible_agencies_for_transfer(lead=lead, exclude_agency_id=actor.agency_id)

@@ -3,6 +3,7 @@
 import pytest
 
 from alliances.services import agency_token_issue
+from cases_exchange.factories import LeadFactory
 from cases_exchange.models import CaseLead, LeadRecipient
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,32 @@ def test_openapi_documents_the_lead_endpoints(client, world):
         "/api/v1/leads/{lead_id}/feedback",
     ):
         assert path in paths
+
+
+def test_the_originator_names_more_recipients_for_a_sent_lead(client, world, tokens):
+    lead = LeadFactory(
+        author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
+    )
+    path = f"/api/v1/leads/{lead.pk}/recipients"
+    c, d = world.agencies["C"].pk, world.agencies["D"].pk
+    # 成都 is no member of 淮海; 宿迁 holds the lead already, and may not name others: nothing is written.
+    refused = [
+        (tokens["A"], [d], 422),
+        (tokens["A"], [world.agencies["B"].pk], 422),
+        (tokens["B"], [c], 422),
+        (tokens["D"], [c], 404),  # 成都 does not see the lead
+    ]
+    for token, agency_ids, status in refused:
+        response = client.post(
+            path, {"agency_ids": agency_ids}, content_type="application/json", headers=auth(token)
+        )
+        assert response.status_code == status, response.json()
+    assert LeadRecipient.objects.filter(lead=lead).count() == 1
+    response = client.post(
+        path, {"agency_ids": [c]}, content_type="application/json", headers=auth(tokens["A"])
+    )
+    assert response.status_code == 200, response.json()
+    assert [r["agency"] for r in response.json()["recipients"]] == [
+        "宿迁市市场监督管理局",
+        "临沂市市场监督管理局",
+    ]

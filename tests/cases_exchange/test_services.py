@@ -29,7 +29,7 @@ from cases_exchange.models import (
     RecipientStatus,
     SharingGroup,
 )
-from cases_exchange.permissions import lead_policy
+from cases_exchange.permissions import Access, lead_policy
 
 from .conftest import fresh_actor
 
@@ -644,3 +644,87 @@ def test_sharing_group_reaches_its_agencies(world):
         world.agencies["B"].pk,
         world.agencies["C"].pk,
     }
+
+
+class TestSendingMore:
+    """追加通报: the originator names more agencies for a lead already sent."""
+
+    def declined_by_b(self, world, **kwargs):
+        lead = named_lead(world, **kwargs)
+        services.recipient_decline(
+            actor=world.actors["B_officer"], recipient=b_row(world, lead), reason="不在本市"
+        )
+        lead.refresh_from_db()
+        assert lead.status == "closed"  # its only recipient declined
+        return lead
+
+    def test_a_lead_every_recipient_declined_is_sent_on_and_opens_again(self, world):
+        lead = self.declined_by_b(world)
+        c = world.agencies["C"]
+        added = services.lead_send_more(
+            actor=fresh_actor(world.users["A_officer"]), lead=lead, agency_ids=[c.pk]
+        )
+        assert added == [c]
+        lead.refresh_from_db()
+        assert lead.status == "sent"
+        row = LeadRecipient.objects.get(lead=lead, agency=c)
+        assert (row.status, row.accept_due is not None, row.feedback_due is not None) == (
+            "delivered",
+            True,
+            True,
+        )
+        assert lead_policy.access(fresh_actor(world.users["C_officer"]), lead) is Access.FULL
+        assert Notification.objects.filter(
+            recipient=world.users["C_officer"], kind="lead_received", lead=lead
+        ).exists()
+        event = AuditEvent.objects.filter(object_id=str(lead.pk)).latest("id")
+        assert (event.action, event.details) == ("send_more", {"recipients": [c.pk]})
+        # 宿迁's decline stands; it is not delivered the lead again.
+        assert b_row(world, lead).status == "declined"
+        history = selectors.lead_history(lead)
+        assert (history[-1]["action"], history[-1]["note"]) == ("追加通报", "临沂市市场监督管理局")
+
+    def test_a_restricted_lead_reaches_new_agencies_as_a_summary(self, world):
+        lead = self.declined_by_b(world, restrict_sensitive=True)
+        services.lead_send_more(
+            actor=fresh_actor(world.users["A_officer"]), lead=lead, agency_ids=[world.agencies["C"].pk]
+        )
+        assert lead_policy.access(fresh_actor(world.users["C_officer"]), lead) is Access.SUMMARY
+
+    def test_refusals_leave_nothing_written(self, world):
+        lead = self.declined_by_b(world)
+        before = counts()
+        a = fresh_actor(world.users["A_officer"])
+        cases = [
+            # an agency that holds a row already, whatever became of it
+            (a, [world.agencies["B"].pk], "宿迁市市场监督管理局", ValidationError),
+            # an agency of no alliance the sender belongs to
+            (a, [world.agencies["D"].pk], "不是有效的联盟成员单位", ValidationError),
+            (a, [], "请至少选择一个接收单位", ValidationError),
+            # a recipient may see the lead but not name others
+            (
+                fresh_actor(world.users["B_officer"]),
+                [world.agencies["C"].pk],
+                "只有通报单位",
+                ValidationError,
+            ),
+        ]
+        for actor, agency_ids, message, error in cases:
+            with pytest.raises(error, match=message):
+                services.lead_send_more(actor=actor, lead=lead, agency_ids=agency_ids)
+        # an agency that does not see the lead learns nothing
+        with pytest.raises(Http404):
+            services.lead_send_more(
+                actor=fresh_actor(world.users["D_officer"]), lead=lead, agency_ids=[world.agencies["C"].pk]
+            )
+        assert counts() == before
+        lead.refresh_from_db()
+        assert lead.status == "closed"
+
+    def test_a_draft_is_sent_not_sent_more(self, world):
+        draft = LeadFactory(author=world.users["A_officer"])
+        with pytest.raises(ValidationError, match="还没有通报"):
+            services.lead_send_more(
+                actor=fresh_actor(world.users["A_officer"]), lead=draft, agency_ids=[world.agencies["B"].pk]
+            )
+        assert not LeadRecipient.objects.filter(lead=draft).exists()

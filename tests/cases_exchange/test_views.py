@@ -743,3 +743,53 @@ class TestLeadHistory:
         assert client.get(f"/leads/{lead.pk}/history/").status_code == 404
         client.logout()
         assert client.get(f"/leads/{lead.pk}/history/").status_code == 302
+
+
+class TestSendingMore:
+    def test_the_sender_names_another_agency_after_every_recipient_declined(self, client, world):
+        from cases_exchange import services
+        from cases_exchange.permissions import actor_for_user
+
+        lead = send_to_b(world)
+        services.recipient_decline(
+            actor=actor_for_user(world.users["B_officer"]),
+            recipient=LeadRecipient.objects.get(lead=lead),
+            reason="不在本市",
+        )
+        client.force_login(world.users["A_officer"])
+        page = parse_html(client.get(f"/leads/{lead.pk}/"))
+        # Closed, nobody handling it: the page says so and opens the form, which offers neither the
+        # sender nor 宿迁 (it holds the lead) and only agencies of 淮海.
+        assert page.select_one("#send-more-hint") is not None
+        assert page.select_one("details#send-more").has_attr("open")
+        offered = [label.get_text(strip=True) for label in page.select("#send-more .agency-options label")]
+        assert "临沂市市场监督管理局" in offered
+        assert not {"徐州市市场监督管理局", "宿迁市市场监督管理局", "成都市市场监督管理局"} & set(offered)
+
+        response = client.post(f"/leads/{lead.pk}/send-more/", {"agencies": [world.agencies["D"].pk]})
+        assert response.status_code == 302
+        assert response["Location"].endswith("#recipients")
+        answer = parse_html(client.get(response["Location"])).select_one("#recipients .flash")
+        assert "请重新选择" in answer.get_text()
+        assert LeadRecipient.objects.filter(lead=lead).count() == 1
+
+        response = client.post(f"/leads/{lead.pk}/send-more/", {"agencies": [world.agencies["C"].pk]})
+        page = parse_html(client.get(response["Location"]))
+        assert "已追加通报：临沂市市场监督管理局" in page.select_one("#recipients .flash").get_text()
+        assert page.select_one("#send-more-hint") is None  # open again, 临沂 deciding
+        statuses = [s.get_text(strip=True) for s in page.select("#lead-recipients [data-recipient-status]")]
+        assert len(statuses) == 2
+        history = parse_html(client.get(f"/leads/{lead.pk}/history/")).select("ol.history > li")
+        assert history[-1].get_text(" ", strip=True).endswith("· 追加通报 临沂市市场监督管理局")
+
+    def test_only_the_originator_is_offered_it_and_outsiders_get_404(self, client, world):
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        assert parse_html(client.get(f"/leads/{lead.pk}/")).select_one("#send-more") is None
+        client.post(f"/leads/{lead.pk}/send-more/", {"agencies": [world.agencies["C"].pk]})
+        client.force_login(world.users["C_officer"])
+        assert (
+            client.post(f"/leads/{lead.pk}/send-more/", {"agencies": [world.agencies["C"].pk]}).status_code
+            == 404
+        )
+        assert LeadRecipient.objects.filter(lead=lead).count() == 1
