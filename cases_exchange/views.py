@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alliances.models import Agency, Alliance
 from portal.pagination import CappedPaginator
-from portal.ratelimit import client_ip, hit
+from portal.ratelimit import client_ip, give_back, hit
 from portal.templatetags.portal_tags import colon
 
 from . import notifications as notif
@@ -815,6 +815,7 @@ def notification_preferences(request):
 # --- public tips ------------------------------------------------------------------------------------
 
 TIP_LIMIT_PER_HOUR = 5
+TIP_POSTS_PER_HOUR = 30
 TIP_MIN_SECONDS = 3
 _tip_signer = signing.TimestampSigner(salt="portal.tip-form")
 
@@ -837,10 +838,16 @@ def tip_new(request):
     cities = selectors.tip_cities()
     if request.method == "POST":
         form = TipForm(request.POST, cities=cities)
-        allowed = hit(scope="tip", key=client_ip(request), limit=TIP_LIMIT_PER_HOUR, window_seconds=3600)
+        address = client_ip(request)
+        # Tips an address may send an hour, and — more generously — posts: a form sent back with a
+        # mistake to mend is not a tip, but posting without end is still stopped.
+        posts_left = hit(scope="tip-post", key=address, limit=TIP_POSTS_PER_HOUR, window_seconds=3600)
+        allowed = posts_left and hit(scope="tip", key=address, limit=TIP_LIMIT_PER_HOUR, window_seconds=3600)
         if not allowed:
             form.add_error(None, _("提交过于频繁，请一小时后再试，或拨打 12315 热线。"))
-        elif form.is_valid() and _tip_is_human(form):
+        elif not form.is_valid():
+            give_back(scope="tip", key=address)
+        elif _tip_is_human(form):
             if not _tip_form_claim(form):
                 form.add_error(None, _("这份表单已经提交过；如需再次举报，请刷新页面后重新填写。"))
                 return render(request, "cases_exchange/tip_form.html", {"form": form})
@@ -861,17 +868,18 @@ def tip_new(request):
                         "location_division_code": data["city"],
                     },
                     contact=data["contact"],
-                    client_ip=client_ip(request),
+                    client_ip=address,
                 )
             except ValidationError as error:
                 _tip_form_release(form)  # corrected and sent again with the same form
+                give_back(scope="tip", key=address)
                 _apply_errors(form, error)
             else:
                 # The reference is shown on a page of its own: reloading it shows the number again
                 # rather than sending the tip a second time (which the hourly limit would refuse).
                 request.session[TIP_REFERENCE_KEY] = tip.reference
                 return redirect("cases_exchange:tip_done")
-        elif form.is_bound and not form.errors:
+        else:
             form.add_error(None, _("提交未通过校验，请刷新页面后重新填写。"))
     else:
         form = TipForm(cities=cities, initial={"started": _tip_signer.sign(str(timezone.now().timestamp()))})

@@ -595,6 +595,29 @@ class TestPublicTips:
         assert PublicTip.objects.count() == 5
         assert client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.10").status_code == 302
 
+    def test_a_tip_sent_back_for_mistakes_does_not_use_up_the_hourly_limit(self, client, world, monkeypatch):
+        """Five tips an hour per address; a post refused for something to mend is not a tip. Posting
+        without end is still stopped (``TIP_POSTS_PER_HOUR``)."""
+        from cases_exchange import views
+
+        for _n in range(6):
+            response = client.post("/tips/new/", tip_payload(summary="太短"), REMOTE_ADDR="10.9.9.11")
+            assert "提交过于频繁" not in response.content.decode()
+        for _n in range(5):
+            assert client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.11").status_code == 302
+        assert (
+            "提交过于频繁"
+            in client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.11").content.decode()
+        )
+        assert PublicTip.objects.count() == 5
+
+        monkeypatch.setattr(views, "TIP_POSTS_PER_HOUR", 8)
+        for _n in range(8):
+            client.post("/tips/new/", tip_payload(summary="太短"), REMOTE_ADDR="10.9.9.12")
+        response = client.post("/tips/new/", tip_payload(), REMOTE_ADDR="10.9.9.12")
+        assert "提交过于频繁" in response.content.decode()
+        assert PublicTip.objects.count() == 5
+
     def test_a_city_whose_only_alliance_has_ended_takes_no_tips(self, client, world):
         """成都's agencies belong to 成渝 only: with 成渝 inactive the city is not offered, and a post naming
         it anyway gets a Chinese error, not a server error."""
