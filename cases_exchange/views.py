@@ -51,6 +51,7 @@ from .models import (
     CaseLead,
     LeadAccessRequest,
     LeadAttachment,
+    LeadRecipient,
     Notification,
     NotificationPreference,
     RecipientStatus,
@@ -426,9 +427,10 @@ def _refused_feedback(request, lead_pk):
     return form
 
 
-def _section(lead, own) -> str:
-    """Which tab of the workspace a lead's pages belong to, for the viewer."""
-    return "received" if own is not None else ("drafts" if lead.status == "draft" else "sent")
+def _section(lead, *, received: bool) -> str:
+    """Which tab of the workspace a lead's pages belong to, for the viewer: ``received`` when the
+    viewer's agency holds a row for it — one it has passed on included (the lead stays in its inbox)."""
+    return "received" if received else ("drafts" if lead.status == "draft" else "sent")
 
 
 def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
@@ -439,7 +441,7 @@ def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
     )
     deciding = own is not None and own.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
     context.update(
-        section=_section(lead, own),
+        section=_section(lead, received=any(r.agency_id == actor.agency_id for r in recipients)),
         view=LeadView(lead, access),
         related=related_leads(actor=actor, lead=lead) if lead.status != "draft" else [],
         send_form=_send_form(actor) if lead_policy.can_send(actor, lead) else None,
@@ -468,15 +470,11 @@ def lead_history(request, pk):
     lead, _access = lead_policy.get_or_404(
         request.actor, pk, CaseLead.objects.select_related("originating_agency")
     )
-    own = lead_policy.own_recipient(request.actor, lead)
+    received = LeadRecipient.objects.filter(lead=lead, agency_id=request.actor.agency_id).exists()
     return render(
         request,
         "cases_exchange/lead_history.html",
-        {
-            "lead": lead,
-            "entries": selectors.lead_history(lead),
-            "section": _section(lead, own),
-        },
+        {"lead": lead, "entries": selectors.lead_history(lead), "section": _section(lead, received=received)},
     )
 
 

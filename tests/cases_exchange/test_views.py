@@ -657,6 +657,29 @@ class TestPublicTips:
 
 
 class TestLeadPageDetails:
+    def test_a_lead_passed_on_stays_under_the_received_tab(self, client, world):
+        """宿迁 transfers the lead to 临沂: on its pages the workspace still marks 收到的线索, where the
+        lead is listed, not 发出的线索 (宿迁 sent nothing)."""
+        from cases_exchange import services
+        from cases_exchange.permissions import actor_for_user
+
+        lead = send_to_b(world)
+        services.recipient_transfer(
+            actor=actor_for_user(world.users["B_officer"]),
+            recipient=LeadRecipient.objects.get(lead=lead),
+            to_agency=world.agencies["C"],
+            reason="仓库在临沂",
+        )
+        client.force_login(world.users["B_officer"])
+        for path in (f"/leads/{lead.pk}/", f"/leads/{lead.pk}/history/"):
+            current = parse_html(client.get(path)).select_one(".workspace-nav [aria-current=page]")
+            assert current.get_text(strip=True) == "收到的线索", path
+        client.force_login(world.users["A_officer"])
+        current = parse_html(client.get(f"/leads/{lead.pk}/")).select_one(
+            ".workspace-nav [aria-current=page]"
+        )
+        assert current.get_text(strip=True) == "发出的线索"
+
     def test_the_deciding_agency_is_not_offered_itself_as_a_transfer_target(self, client, world):
         lead = send_to_b(world)
         client.force_login(world.users["B_officer"])
