@@ -127,6 +127,13 @@ class PortalPageForm(WagtailAdminPageForm):
         return cleaned
 
 
+def in_interface_language(chinese: str, english: str) -> str:
+    """``english`` on English pages when an editor wrote it, else ``chinese``."""
+    if english and not (get_language() or "").startswith("zh"):
+        return english
+    return chinese
+
+
 class BasePage(Page):
     """Abstract base of every public page: English label, listing summary, pinyin slug, whole-page caching."""
 
@@ -164,9 +171,7 @@ class BasePage(Page):
     @property
     def label(self) -> str:
         """The title in the interface language: ``english_title`` under ``/en/`` when there is one."""
-        if self.english_title and not (get_language() or "").startswith("zh"):
-            return self.english_title
-        return self.title
+        return in_interface_language(self.title, self.english_title)
 
 
 def paginate(request, queryset, per_page: int):
@@ -185,16 +190,42 @@ class HomePage(BasePage):
 
     hero_title = models.CharField(_("主标题"), max_length=80, default="知识产权保护协作门户")
     hero_text = models.TextField(_("导语"), blank=True, max_length=400)
+    hero_title_en = models.CharField(
+        _("英文主标题"),
+        max_length=120,
+        blank=True,
+        help_text=_("英文首页（/en/）显示；留空则显示中文主标题。"),
+    )
+    hero_text_en = models.TextField(
+        _("英文导语"), blank=True, max_length=600, help_text=_("英文首页（/en/）显示；留空则显示中文导语。")
+    )
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("首屏")),
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_title_en"),
+                FieldPanel("hero_text_en"),
+            ],
+            heading=_("首屏"),
+        ),
         FieldPanel("body"),
     ]
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+
+    @property
+    def hero_title_label(self) -> str:
+        return in_interface_language(self.hero_title, self.hero_title_en)
+
+    @property
+    def hero_text_label(self) -> str:
+        return in_interface_language(self.hero_text, self.hero_text_en)
+
     subpage_types = [
         "portal.AllianceIndexPage",
         "portal.NewsIndexPage",

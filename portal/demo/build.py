@@ -73,6 +73,12 @@ def _home(report: DemoReport) -> HomePage:
                 "服务淮海经济区知识产权保护联盟和成渝地区双城经济圈知识产权保护合作："
                 "跨区域线索通报、案件协办、联合执法、定期会商，互认保护名录，服务机构信用公示。"
             ),
+            hero_title_en="IP Protection Collaboration Portal",
+            hero_text_en=(
+                "For the Huaihai Economic Zone IP protection alliance and the Chengdu–Chongqing IP "
+                "protection cooperation: case leads between cities, assistance in cases, joint enforcement, "
+                "regular consultations, mutually recognised lists, and the credit of IP service agencies."
+            ),
         )
         root.add_child(instance=home)
         home.save_revision().publish()

@@ -66,6 +66,37 @@ def test_english_pages_use_the_translation(client, demo):
     assert "即将上线" not in html
 
 
+@pytest.mark.django_db
+def test_the_english_home_greets_in_english_and_names_the_alliances_in_english(
+    client, demo, django_capture_on_commit_callbacks
+):
+    from bs4 import BeautifulSoup
+
+    def hero(path):
+        page = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        return (
+            page.select_one(".hero__title").get_text(strip=True),
+            page.select_one(".hero__text").get_text(strip=True),
+            [a.get_text(strip=True) for a in page.select(".hero__alliances a")],
+        )
+
+    title, text, alliances = hero("/en/")
+    assert title == "IP Protection Collaboration Portal"
+    assert text.startswith("For the Huaihai Economic Zone")
+    assert alliances == [
+        "Huaihai Economic Zone IP Protection Alliance",
+        "Chengdu-Chongqing Economic Circle IP Protection Cooperation",
+    ]
+    title, text, alliances = hero("/")
+    assert (title, text[:4]) == ("知识产权保护协作门户", "服务淮海")
+    assert alliances == ["淮海经济区知识产权保护联盟", "成渝地区双城经济圈知识产权保护合作"]
+    # An editor who leaves the English blank gets the Chinese on the English home, not an empty heading.
+    demo.home.hero_title_en = ""
+    with django_capture_on_commit_callbacks(execute=True):  # the cached home goes stale on commit
+        demo.home.save_revision().publish()
+    assert hero("/en/")[0] == "知识产权保护协作门户"
+
+
 SOURCE_PO = ROOT / "portal/locale_source/zh_Hans/LC_MESSAGES/django.po"
 
 
