@@ -57,10 +57,23 @@ def _child(parent: Page, model, slug: str, report: DemoReport, **fields):
     return page
 
 
+HERO_TITLE = "知识产权保护协作门户"
+HERO_TITLE_EN = "IP Protection Collaboration Portal"
+HERO_TEXT_EN = (
+    "For the Huaihai Economic Zone IP protection alliance and the Chengdu–Chongqing IP protection "
+    "cooperation: case leads between cities, assistance in cases, joint enforcement, regular consultations, "
+    "mutually recognised lists, and the credit of IP service agencies."
+)
+
+
 def _home(report: DemoReport) -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     if site is not None and isinstance(site.root_page.specific, HomePage):
-        return site.root_page.specific
+        home = site.root_page.specific
+        if not home.hero_title_en and home.hero_title == HERO_TITLE:  # a demo built before English heroes
+            home.hero_title_en, home.hero_text_en = HERO_TITLE_EN, HERO_TEXT_EN
+            home.save_revision().publish()
+        return home
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
     if home is None:
@@ -68,17 +81,13 @@ def _home(report: DemoReport) -> HomePage:
             title="首页",
             english_title="Home",
             slug="portal-home",
-            hero_title="知识产权保护协作门户",
+            hero_title=HERO_TITLE,
             hero_text=(
                 "服务淮海经济区知识产权保护联盟和成渝地区双城经济圈知识产权保护合作："
                 "跨区域线索通报、案件协办、联合执法、定期会商，互认保护名录，服务机构信用公示。"
             ),
-            hero_title_en="IP Protection Collaboration Portal",
-            hero_text_en=(
-                "For the Huaihai Economic Zone IP protection alliance and the Chengdu–Chongqing IP "
-                "protection cooperation: case leads between cities, assistance in cases, joint enforcement, "
-                "regular consultations, mutually recognised lists, and the credit of IP service agencies."
-            ),
+            hero_title_en=HERO_TITLE_EN,
+            hero_text_en=HERO_TEXT_EN,
         )
         root.add_child(instance=home)
         home.save_revision().publish()
