@@ -345,16 +345,16 @@ def lead_send(request, lead_id: int, payload: SendIn):
 
 
 class SendMoreIn(Schema):
-    agency_ids: list[int] = []
-    sharing_group_id: int | None = None
+    agency_ids: list[int] = Field([], description="追加的接收单位（本单位所在联盟的成员单位）")
+    sharing_group_id: int | None = Field(None, description="本单位的通报组，其成员一并追加")
 
 
 @router.post(
     "/leads/{lead_id}/recipients",
-    response={200: LeadOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: LeadOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="追加接收单位",
-    description="通报单位为已通报（或因各接收单位均不予受理而关闭）的线索追加指定接收单位；"
-    "已接收过的单位不再重复通报。",
+    description="通报单位为已通报的线索（包括已关闭的）追加接收单位，已关闭的线索随之重新开启。"
+    "已接收过这条线索的单位跳过，不重复通报；所选单位都已接收过时返回 422。",
 )
 def lead_send_more(request, lead_id: int, payload: SendMoreIn):
     actor = _actor(request)

@@ -205,8 +205,13 @@ class LeadPermissionPolicy:
 
     def can_send_more(self, actor: Actor, lead: CaseLead) -> bool:
         """Name more recipients for a lead already sent (追加通报): its originator, while the lead is
-        sent or closed."""
-        return lead.status in (LeadStatus.SENT, LeadStatus.CLOSED) and self.is_originator(actor, lead)
+        sent or closed — closed after being sent: a public tip its city agency closed without sending it
+        on has no reference or distribution to add to."""
+        return (
+            lead.status in (LeadStatus.SENT, LeadStatus.CLOSED)
+            and lead.sent_at is not None
+            and self.is_originator(actor, lead)
+        )
 
     def can_decide_access(self, actor: Actor, lead: CaseLead) -> bool:
         return self.is_originator(actor, lead)

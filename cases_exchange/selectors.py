@@ -260,6 +260,8 @@ def lead_history(lead: CaseLead) -> list[dict]:
             note = ngettext("%(n)s 家接收单位", "%(n)s 家接收单位", count) % {"n": count}
         if event.action == AuditAction.SEND_MORE and isinstance(details.get("recipients"), list):
             note = name_list(names.get(pk, "") for pk in details["recipients"] if names.get(pk))
+            if details.get("reopened"):
+                note = _("%(agencies)s（线索重新开启）") % {"agencies": note}
         entries.append(
             {
                 "at": event.created_at,

@@ -52,7 +52,6 @@ from .models import (
     SharingGroup,
 )
 from .permissions import Access, Actor, lead_policy, permission_id
-from .presentation import name_list
 from .workdays import deadlines_for
 
 
@@ -369,11 +368,12 @@ def lead_send(
 @transaction.atomic
 def lead_send_more(
     *, actor: Actor, lead: CaseLead, agency_ids=(), sharing_group: SharingGroup | None = None, request=None
-) -> list[Agency]:
+) -> tuple[list[Agency], list[Agency]]:
     """Deliver a lead already sent to more agencies the originator names (追加通报) — when the agencies it
     reached declined it, say, or another city turns out to be concerned. Agencies that hold a row for the
-    lead (whatever became of it) are not delivered it again; a lead closed because every row was finished
-    is open again. Returns the agencies newly reached; all or nothing."""
+    lead (whatever became of it) are not delivered it again — a sharing group names them often — and
+    refused only when no chosen agency is new; a closed lead is open again. Returns the agencies newly
+    reached and those skipped; all or nothing."""
     lead = CaseLead.objects.select_for_update().select_related("alliance").get(pk=lead.pk)
     if lead_policy.access(actor, lead) is Access.NONE:
         raise Http404
@@ -387,13 +387,11 @@ def lead_send_more(
         sharing_group=sharing_group,
     )
     holding = set(LeadRecipient.objects.filter(lead=lead).values_list("agency_id", flat=True))
-    already = [agency.name for agency in chosen if agency.pk in holding]
-    if already:
-        raise LeadError(
-            _("以下单位已经接收过这条线索，不再重复通报：%(names)s") % {"names": name_list(already)},
-            code="already_recipient",
-        )
-    _deliver(actor=actor, lead=lead, agencies=chosen, now=timezone.now())
+    added = [agency for agency in chosen if agency.pk not in holding]
+    skipped = [agency for agency in chosen if agency.pk in holding]
+    _require(bool(added), _("所选单位都已接收过这条线索，没有可以追加的单位。"), "already_recipient")
+    _deliver(actor=actor, lead=lead, agencies=added, now=timezone.now())
+    reopened = lead.status == LeadStatus.CLOSED
     # Saved either way: a closed lead is open again, and the sender's cached lists show the new rows.
     lead.status = LeadStatus.SENT
     lead.save(update_fields=["status", "updated_at"])
@@ -402,9 +400,9 @@ def lead_send_more(
         action=AuditAction.SEND_MORE,
         obj=lead,
         request=request,
-        details={"recipients": sorted(a.pk for a in chosen)},
+        details={"recipients": sorted(a.pk for a in added), "reopened": reopened},
     )
-    return chosen
+    return added, skipped
 
 
 # --- recipient workflow -----------------------------------------------------------------------------

@@ -353,7 +353,7 @@ def lead_send_more(request, pk):
         messages.error(request, _("所选接收单位或通报组无效，请重新选择。"), extra_tags=section)
         return redirect(f"{lead_url(lead)}#recipients")
     try:
-        added = services.lead_send_more(
+        added, skipped = services.lead_send_more(
             actor=actor,
             lead=lead,
             agency_ids=[a.pk for a in form.cleaned_data["agencies"]],
@@ -366,6 +366,13 @@ def lead_send_more(request, pk):
     else:
         names = name_list(a.name for a in added)
         messages.success(request, _("已追加通报：%(names)s。") % {"names": names}, extra_tags=section)
+        if skipped:
+            messages.info(
+                request,
+                _("以下单位已接收过这条线索，未重复通报：%(names)s。")
+                % {"names": name_list(a.name for a in skipped)},
+                extra_tags=section,
+            )
     return redirect(f"{lead_url(lead)}#recipients")
 
 

@@ -661,10 +661,11 @@ class TestSendingMore:
     def test_a_lead_every_recipient_declined_is_sent_on_and_opens_again(self, world):
         lead = self.declined_by_b(world)
         c = world.agencies["C"]
-        added = services.lead_send_more(
-            actor=fresh_actor(world.users["A_officer"]), lead=lead, agency_ids=[c.pk]
+        # 宿迁 is named again beside 临沂 (a sharing group often names the first recipients): it is skipped.
+        added, skipped = services.lead_send_more(
+            actor=fresh_actor(world.users["A_officer"]), lead=lead, agency_ids=[world.agencies["B"].pk, c.pk]
         )
-        assert added == [c]
+        assert (added, skipped) == ([c], [world.agencies["B"]])
         lead.refresh_from_db()
         assert lead.status == "sent"
         row = LeadRecipient.objects.get(lead=lead, agency=c)
@@ -678,11 +679,15 @@ class TestSendingMore:
             recipient=world.users["C_officer"], kind="lead_received", lead=lead
         ).exists()
         event = AuditEvent.objects.filter(object_id=str(lead.pk)).latest("id")
-        assert (event.action, event.details) == ("send_more", {"recipients": [c.pk]})
+        assert (event.action, event.details) == ("send_more", {"recipients": [c.pk], "reopened": True})
         # 宿迁's decline stands; it is not delivered the lead again.
         assert b_row(world, lead).status == "declined"
         history = selectors.lead_history(lead)
-        assert (history[-1]["action"], history[-1]["note"]) == ("追加通报", "临沂市市场监督管理局")
+        assert (history[-1]["action"], history[-1]["note"]) == (
+            "追加通报",
+            "临沂市市场监督管理局（线索重新开启）",
+        )
+        assert LeadRecipient.objects.filter(lead=lead, agency=world.agencies["B"]).count() == 1
 
     def test_a_restricted_lead_reaches_new_agencies_as_a_summary(self, world):
         lead = self.declined_by_b(world, restrict_sensitive=True)
@@ -697,7 +702,7 @@ class TestSendingMore:
         a = fresh_actor(world.users["A_officer"])
         cases = [
             # an agency that holds a row already, whatever became of it
-            (a, [world.agencies["B"].pk], "宿迁市市场监督管理局", ValidationError),
+            (a, [world.agencies["B"].pk], "都已接收过", ValidationError),
             # an agency of no alliance the sender belongs to
             (a, [world.agencies["D"].pk], "不是有效的联盟成员单位", ValidationError),
             (a, [], "请至少选择一个接收单位", ValidationError),
@@ -720,6 +725,24 @@ class TestSendingMore:
         assert counts() == before
         lead.refresh_from_db()
         assert lead.status == "closed"
+
+    def test_a_public_tip_closed_without_being_sent_on_cannot_be_sent_more(self, world):
+        """The city agency declined the tip it holds: the lead closed as a draft with no reference —
+        there is no sending to add to."""
+        tip = tip_to_xuzhou(world)
+        services.recipient_decline(
+            actor=fresh_actor(world.users["A_officer"]),
+            recipient=LeadRecipient.objects.get(lead=tip.lead),
+            reason="非本市线索",
+        )
+        lead = CaseLead.objects.get(pk=tip.lead.pk)
+        assert (lead.status, lead.sent_at) == ("closed", None)
+        before = counts()
+        with pytest.raises(ValidationError, match="还没有通报"):
+            services.lead_send_more(
+                actor=fresh_actor(world.users["A_officer"]), lead=lead, agency_ids=[world.agencies["B"].pk]
+            )
+        assert counts() == before
 
     def test_a_draft_is_sent_not_sent_more(self, world):
         draft = LeadFactory(author=world.users["A_officer"])

@@ -826,16 +826,40 @@ class TestSendingMore:
         statuses = [s.get_text(strip=True) for s in page.select("#lead-recipients [data-recipient-status]")]
         assert len(statuses) == 2
         history = parse_html(client.get(f"/leads/{lead.pk}/history/")).select("ol.history > li")
-        assert history[-1].get_text(" ", strip=True).endswith("· 追加通报 临沂市市场监督管理局")
+        assert history[-1].get_text(" ", strip=True).endswith("· 追加通报 临沂市市场监督管理局（线索重新开启）")
 
     def test_only_the_originator_is_offered_it_and_outsiders_get_404(self, client, world):
         lead = send_to_b(world)
+        client.force_login(world.users["A_officer"])
+        assert parse_html(client.get(f"/leads/{lead.pk}/")).select_one("#send-more") is not None
         client.force_login(world.users["B_officer"])
         assert parse_html(client.get(f"/leads/{lead.pk}/")).select_one("#send-more") is None
-        client.post(f"/leads/{lead.pk}/send-more/", {"agencies": [world.agencies["C"].pk]})
+        response = client.post(f"/leads/{lead.pk}/send-more/", {"agencies": [world.agencies["C"].pk]})
+        answer = parse_html(client.get(response["Location"])).select_one("#recipients .flash")
+        assert "只有通报单位可以为线索追加接收单位" in answer.get_text()
         client.force_login(world.users["C_officer"])
         assert (
             client.post(f"/leads/{lead.pk}/send-more/", {"agencies": [world.agencies["C"].pk]}).status_code
             == 404
         )
         assert LeadRecipient.objects.filter(lead=lead).count() == 1
+
+    def test_a_sharing_group_naming_a_first_recipient_adds_the_others_and_says_so(self, client, world):
+        from cases_exchange.models import SharingGroup
+
+        lead = send_to_b(world)
+        group = SharingGroup.objects.create(owner_agency=world.agencies["A"], name="苏鲁两市")
+        group.agencies.set([world.agencies["B"], world.agencies["C"]])
+        client.force_login(world.users["A_officer"])
+        response = client.post(f"/leads/{lead.pk}/send-more/", {"sharing_group": group.pk})
+        notes = [
+            li.get_text()
+            for li in parse_html(client.get(response["Location"])).select("#recipients .flash li")
+        ]
+        assert notes == [
+            "已追加通报：临沂市市场监督管理局。",
+            "以下单位已接收过这条线索，未重复通报：宿迁市市场监督管理局。",
+        ]
+        assert sorted(
+            LeadRecipient.objects.filter(lead=lead).values_list("agency__name", flat=True)
+        ) == sorted(["宿迁市市场监督管理局", "临沂市市场监督管理局"])
