@@ -70,7 +70,8 @@ def _home(report: DemoReport) -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     if site is not None and isinstance(site.root_page.specific, HomePage):
         home = site.root_page.specific
-        if not home.hero_title_en and home.hero_title == HERO_TITLE:  # a demo built before English heroes
+        # A demo built before the home had English fields (an editor's unpublished draft is left alone).
+        if not home.hero_title_en and home.hero_title == HERO_TITLE and not home.has_unpublished_changes:
             home.hero_title_en, home.hero_text_en = HERO_TITLE_EN, HERO_TEXT_EN
             home.save_revision().publish()
         return home
