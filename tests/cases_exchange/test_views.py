@@ -826,7 +826,8 @@ class TestSendingMore:
         statuses = [s.get_text(strip=True) for s in page.select("#lead-recipients [data-recipient-status]")]
         assert len(statuses) == 2
         history = parse_html(client.get(f"/leads/{lead.pk}/history/")).select("ol.history > li")
-        assert history[-1].get_text(" ", strip=True).endswith("· 追加通报 临沂市市场监督管理局（线索重新开启）")
+        last = history[-1].get_text(" ", strip=True)
+        assert last.endswith("· 追加通报 临沂市市场监督管理局（线索重新开启）")
 
     def test_only_the_originator_is_offered_it_and_outsiders_get_404(self, client, world):
         lead = send_to_b(world)
