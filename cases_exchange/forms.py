@@ -79,41 +79,12 @@ class LeadForm(forms.ModelForm):
         return data
 
 
-class SendForm(forms.Form):
-    distribution = forms.ChoiceField(
-        label=_("通报范围"),
-        choices=[c for c in Distribution.choices if c[0] != Distribution.DRAFT],
-        widget=forms.RadioSelect,
-        initial=Distribution.NAMED,
-    )
+class RecipientsForm(forms.Form):
+    """Agencies named one by one or through a sharing group — more recipients for a lead already sent
+    (追加通报), and the named level of :class:`SendForm`."""
+
     agencies = forms.ModelMultipleChoiceField(
         label=_("接收单位"),
-        queryset=Agency.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    sharing_group = forms.ModelChoiceField(
-        label=_("通报组"), queryset=SharingGroup.objects.none(), required=False
-    )
-    alliances = forms.ModelMultipleChoiceField(
-        label=_("通报联盟"),
-        queryset=Alliance.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, agencies, sharing_groups, alliances, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = agencies
-        self.fields["sharing_group"].queryset = sharing_groups
-        self.fields["alliances"].queryset = alliances
-
-
-class SendMoreForm(forms.Form):
-    """More recipients for a lead already sent (追加通报): agencies by name, or a sharing group."""
-
-    agencies = forms.ModelMultipleChoiceField(
-        label=_("追加接收单位"),
         queryset=Agency.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -126,6 +97,26 @@ class SendMoreForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = agencies
         self.fields["sharing_group"].queryset = sharing_groups
+
+
+class SendForm(RecipientsForm):
+    distribution = forms.ChoiceField(
+        label=_("通报范围"),
+        choices=[c for c in Distribution.choices if c[0] != Distribution.DRAFT],
+        widget=forms.RadioSelect,
+        initial=Distribution.NAMED,
+    )
+    alliances = forms.ModelMultipleChoiceField(
+        label=_("通报联盟"),
+        queryset=Alliance.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_order = ["distribution", "agencies", "sharing_group", "alliances"]
+
+    def __init__(self, *args, alliances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alliances"].queryset = alliances
 
 
 class ReasonForm(forms.Form):

@@ -41,8 +41,8 @@ from .forms import (
     FeedbackForm,
     LeadForm,
     ReasonForm,
+    RecipientsForm,
     SendForm,
-    SendMoreForm,
     SharingGroupForm,
     TipForm,
     TipStatusForm,
@@ -327,11 +327,11 @@ def lead_send(request, pk):
     return redirect("cases_exchange:lead_detail", lead.pk)
 
 
-def _send_more_form(actor, lead, recipients, data=None):
-    """The form naming more recipients for a sent lead: agencies of the sender's alliances that hold no
-    row for it yet (``recipients``: the lead's rows, already read for the page)."""
-    holding = {row.agency_id for row in recipients}
-    return SendMoreForm(
+def _send_more_form(actor, data=None, *, holding=()):
+    """The form naming more recipients for a sent lead: agencies of the sender's alliances, or a sharing
+    group of its own. The page offers only agencies that hold no row yet (``holding``); a post may name
+    them anyway (a sharing group does), and the service skips them."""
+    return RecipientsForm(
         data,
         agencies=selectors.recipient_choices(actor=actor).exclude(pk__in=holding),
         sharing_groups=SharingGroup.objects.filter(owner_agency_id=actor.agency_id),
@@ -344,11 +344,7 @@ def lead_send_more(request, pk):
     actor = request.actor
     lead, _access = lead_policy.get_or_404(actor, pk)
     section = "recipients"  # the answer is shown beside the recipients table the browser returns to
-    form = SendMoreForm(
-        request.POST,
-        agencies=selectors.recipient_choices(actor=actor),
-        sharing_groups=SharingGroup.objects.filter(owner_agency_id=actor.agency_id),
-    )
+    form = _send_more_form(actor, request.POST)
     if not form.is_valid():
         messages.error(request, _("所选接收单位或通报组无效，请重新选择。"), extra_tags=section)
         return redirect(f"{lead_url(lead)}#recipients")
@@ -453,7 +449,9 @@ def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
         related=related_leads(actor=actor, lead=lead) if lead.status != "draft" else [],
         send_form=_send_form(actor) if lead_policy.can_send(actor, lead) else None,
         send_more_form=(
-            _send_more_form(actor, lead, recipients) if lead_policy.can_send_more(actor, lead) else None
+            _send_more_form(actor, holding={r.agency_id for r in recipients})
+            if lead_policy.can_send_more(actor, lead)
+            else None
         ),
         # Closed without any agency having handled it: every row declined or transferred away.
         nobody_took_it=lead.status == "closed"

@@ -218,14 +218,6 @@ class HomePage(BasePage):
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
-    @property
-    def hero_title_label(self) -> str:
-        return in_interface_language(self.hero_title, self.hero_title_en)
-
-    @property
-    def hero_text_label(self) -> str:
-        return in_interface_language(self.hero_text, self.hero_text_en)
-
     subpage_types = [
         "portal.AllianceIndexPage",
         "portal.NewsIndexPage",
@@ -261,6 +253,14 @@ class HomePage(BasePage):
             policy_index=sections.get(PolicyIndexPage),
         )
         return context
+
+    @property
+    def hero_title_label(self) -> str:
+        return in_interface_language(self.hero_title, self.hero_title_en)
+
+    @property
+    def hero_text_label(self) -> str:
+        return in_interface_language(self.hero_text, self.hero_text_en)
 
 
 class ContentPage(BasePage):
