@@ -184,6 +184,9 @@ def lead_page_context(
     access_requests = LeadAccessRequest.objects.filter(lead=lead)
     if not is_originator:
         access_requests = access_requests.filter(agency_id=actor.agency_id)
+    if recipients is None:
+        recipients = lead_recipients(lead)
+    can_send_more = lead_policy.can_send_more(actor, lead)
     return {
         "lead": lead,
         "access": access,
@@ -192,7 +195,14 @@ def lead_page_context(
         "is_originator": is_originator,
         "can_edit": lead_policy.can_edit(actor, lead),
         "can_handle": own is not None and lead_policy.can_handle(actor, own),
-        "recipients": recipients if recipients is not None else lead_recipients(lead),
+        "can_send_more": can_send_more,
+        # Closed without any agency having handled it (every row declined or transferred away): the
+        # originator is told it may send the lead on. In the live part of the page, so that it appears
+        # when the last recipient declines while the sender has the page open.
+        "nobody_took_it": can_send_more
+        and lead.status == "closed"
+        and all(r.status in (RecipientStatus.DECLINED, RecipientStatus.TRANSFERRED) for r in recipients),
+        "recipients": recipients,
         "comments": list(lead.comments.select_related("author", "agency")),
         "attachments": attachments,
         "hidden_attachments": hidden_attachments,

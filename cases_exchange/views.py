@@ -450,12 +450,9 @@ def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
         send_form=_send_form(actor) if lead_policy.can_send(actor, lead) else None,
         send_more_form=(
             _send_more_form(actor, holding={r.agency_id for r in recipients})
-            if lead_policy.can_send_more(actor, lead)
+            if context["can_send_more"]
             else None
         ),
-        # Closed without any agency having handled it: every row declined or transferred away.
-        nobody_took_it=lead.status == "closed"
-        and all(r.status in (RecipientStatus.DECLINED, RecipientStatus.TRANSFERRED) for r in recipients),
         # Only an agency still deciding whether to accept may transfer: the list is read for it alone.
         transfer_agencies=(
             services.visible_agencies_for_transfer(lead=lead, exclude_agency_id=actor.agency_id)

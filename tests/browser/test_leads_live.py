@@ -8,6 +8,29 @@ from playwright.sync_api import expect
 from .conftest import screenshot_dir, sign_in
 
 
+def draft_and_send_to_suqian(sender, base, title):
+    """Draft a trademark lead as the signed-in officer of 徐州 and send it to 宿迁 by name, through the
+    form and the recipient picker; its reference."""
+    sender.goto(base + "/leads/new/")
+    sender.get_by_label("线索标题").fill(title)
+    sender.get_by_label("线索概要").fill("某网店销售假冒注册商标的液压配件，发货地在宿迁。")
+    sender.get_by_label("知识产权类型").select_option("trademark")
+    sender.get_by_label("违法类型").select_option("counterfeit_trademark")
+    sender.get_by_label("发现渠道").select_option("ecommerce")
+    sender.get_by_label("统一社会信用代码").fill("91350200776049653A")
+    sender.get_by_role("button", name="保存草稿").click()
+    expect(sender.get_by_text("线索草稿已保存")).to_be_visible()
+    sender.get_by_label("指定单位").check()
+    sender.get_by_placeholder("按城市或单位名称筛选").fill("宿迁")
+    expect(sender.get_by_label("临沂市市场监督管理局")).to_be_hidden()  # the filter shortens the list
+    sender.get_by_label("宿迁市市场监督管理局").check()
+    sender.get_by_role("button", name="发送通报").click()
+    expect(sender.get_by_text("线索已通报。")).to_be_visible()
+    reference = sender.locator(".lead__ref").inner_text().split()[0]
+    assert re.fullmatch(r"HH-\d{4}-\d{6}", reference)
+    return reference
+
+
 def test_lead_sent_and_accepted_shows_up_live_on_both_sides(browser, portal_server):
     base = portal_server.base_url
     sender_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
@@ -27,23 +50,7 @@ def test_lead_sent_and_accepted_shows_up_live_on_both_sides(browser, portal_serv
     unread_before = int(receiver.locator("#unread-count").get_attribute("data-unread"))
 
     # The sender drafts a lead and sends it to 宿迁 by name.
-    sender.goto(base + "/leads/new/")
-    sender.get_by_label("线索标题").fill("浏览器测试：假冒配件网店")
-    sender.get_by_label("线索概要").fill("某网店销售假冒注册商标的液压配件，发货地在宿迁。")
-    sender.get_by_label("知识产权类型").select_option("trademark")
-    sender.get_by_label("违法类型").select_option("counterfeit_trademark")
-    sender.get_by_label("发现渠道").select_option("ecommerce")
-    sender.get_by_label("统一社会信用代码").fill("91350200776049653A")
-    sender.get_by_role("button", name="保存草稿").click()
-    expect(sender.get_by_text("线索草稿已保存")).to_be_visible()
-    sender.get_by_label("指定单位").check()
-    sender.get_by_placeholder("按城市或单位名称筛选").fill("宿迁")
-    expect(sender.get_by_label("临沂市市场监督管理局")).to_be_hidden()  # the filter shortens the list
-    sender.get_by_label("宿迁市市场监督管理局").check()
-    sender.get_by_role("button", name="发送通报").click()
-    expect(sender.get_by_text("线索已通报。")).to_be_visible()
-    reference = sender.locator(".lead__ref").inner_text().split()[0]
-    assert re.fullmatch(r"HH-\d{4}-\d{6}", reference)
+    reference = draft_and_send_to_suqian(sender, base, "浏览器测试：假冒配件网店")
 
     # The receiver's open inbox shows it without a reload, and the unread counter went up.
     row = receiver.locator("#lead-list tr", has_text="浏览器测试：假冒配件网店")
@@ -67,6 +74,45 @@ def test_lead_sent_and_accepted_shows_up_live_on_both_sides(browser, portal_serv
     expect(status).to_have_text("已受理", timeout=10_000)
     assert sender.evaluate("window.__sameDocument") is True
     sender.screenshot(path=screenshot_dir() / "lead-accepted-live.png", full_page=True)
+    sender_context.close()
+    receiver_context.close()
+
+
+def test_the_sender_is_offered_to_send_on_when_the_only_recipient_declines(browser, portal_server):
+    base = portal_server.base_url
+    sender_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    receiver_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    sender = sender_context.new_page()
+    receiver = receiver_context.new_page()
+    for page in (sender, receiver):
+        page.set_default_timeout(15_000)
+    sign_in(sender, base, "xz_officer")
+    sign_in(receiver, base, "sq_officer")
+
+    draft_and_send_to_suqian(sender, base, "浏览器测试：不在本市的网店")
+    lead_path = sender.url.split(base, 1)[1].split("#")[0]
+    expect(sender.locator("body")).to_have_attribute("data-live", "connected")
+    sender.evaluate("window.__sameDocument = true")
+    expect(sender.locator("#send-more")).not_to_have_attribute("open", "")
+    expect(sender.locator("#send-more-hint")).to_have_count(0)
+    expect(sender.locator("#lead-status")).to_have_text("已通报")
+
+    receiver.goto(base + lead_path)
+    receiver.get_by_text("不予受理", exact=True).click()
+    receiver.get_by_label("不予受理理由").fill("经核查，该网店经营地址不在本市。")
+    receiver.get_by_role("button", name="确认不予受理").click()
+    expect(receiver.get_by_text("已作出不予受理决定。")).to_be_visible()
+
+    # Without a reload the sender reads the decline, is told the lead closed with nobody handling it,
+    # and finds the send-on form open under the table.
+    status = sender.locator("#lead-recipients [data-recipient-status]").first
+    expect(status).to_have_text("不予受理", timeout=10_000)
+    expect(sender.locator("#send-more-hint")).to_contain_text("可以追加通报给其他单位")
+    expect(sender.locator("#lead-status")).to_have_text("已办结")  # the heading follows
+    expect(sender.locator("#send-more")).to_have_attribute("open", "")
+    expect(sender.get_by_label("临沂市市场监督管理局")).to_be_visible()
+    assert sender.evaluate("window.__sameDocument") is True
+    sender.screenshot(path=screenshot_dir() / "lead-declined-live.png", full_page=True)
     sender_context.close()
     receiver_context.close()
 

@@ -544,9 +544,10 @@ class TestPublicTips:
         assert lead.recipients.get().agency == lead.originating_agency
         assert Notification.objects.filter(recipient=world.users["B_officer"], kind="tip_received").exists()
         client.force_login(world.users["B_officer"])
-        page = client.get(f"/leads/{lead.pk}/").content.decode()
+        response = client.get(f"/leads/{lead.pk}/")
+        page = response.content.decode()
         assert 'id="discussion"' in page  # the agency discusses the tip from the start
-        assert '<span class="status status--draft">举报办理中</span>' in page  # not "草稿" to its handlers
+        assert parse_html(response).select_one("#lead-status").get_text() == "举报办理中"  # not "草稿"
         assert f"举报 #{lead.pk}" in page
         assert f"举报 #{lead.pk}" in client.get("/leads/").content.decode()  # the inbox names it so too
         drafts = client.get("/leads/", {"tab": "drafts"}).content.decode()
@@ -828,6 +829,27 @@ class TestSendingMore:
         history = parse_html(client.get(f"/leads/{lead.pk}/history/")).select("ol.history > li")
         last = history[-1].get_text(" ", strip=True)
         assert last.endswith("· 追加通报 临沂市市场监督管理局（线索重新开启）")
+
+    def test_the_live_recipients_part_brings_the_hint_when_the_last_recipient_declines(self, client, world):
+        from cases_exchange import services
+        from cases_exchange.permissions import actor_for_user
+
+        lead = send_to_b(world)
+        fragment = f"/leads/{lead.pk}/?fragment=recipients"
+        client.force_login(world.users["A_officer"])
+        assert parse_html(client.get(fragment)).select_one("#send-more-hint") is None  # 宿迁 deciding
+        services.recipient_decline(
+            actor=actor_for_user(world.users["B_officer"]),
+            recipient=LeadRecipient.objects.get(lead=lead),
+            reason="不在本市",
+        )
+        # What the open page fetches when the decline's notification arrives.
+        part = parse_html(client.get(fragment))
+        assert "不予受理" in part.select_one("[data-recipient-status]").get_text()
+        assert "可以追加通报给其他单位" in part.select_one("#send-more-hint").get_text()
+        # Only the sender is told: the agency that declined sees the table without it.
+        client.force_login(world.users["B_officer"])
+        assert parse_html(client.get(fragment)).select_one("#send-more-hint") is None
 
     def test_only_the_originator_is_offered_it_and_outsiders_get_404(self, client, world):
         lead = send_to_b(world)

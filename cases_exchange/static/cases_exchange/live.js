@@ -95,5 +95,19 @@
         if (live && event.detail.length) { live.textContent = event.detail[event.detail.length - 1].title; }
     });
 
+    // The last recipient declined while the sender had the lead open: the hint arrives with the
+    // recipients table, and the send-on form opens under it as it would on a fresh page.
+    // The lead's status in the page's heading follows the refreshed part as well.
+    document.addEventListener("portal:refreshed", function (event) {
+        var sendMore = document.getElementById("send-more");
+        if (sendMore && document.getElementById("send-more-hint")) { sendMore.open = true; }
+        var fresh = event.target.querySelector("[data-lead-status]");
+        var heading = document.getElementById("lead-status");
+        if (fresh && heading) {
+            heading.className = "status status--" + fresh.dataset.leadStatus;
+            heading.textContent = fresh.textContent;
+        }
+    });
+
     connect();
 })();
