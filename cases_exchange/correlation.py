@@ -6,10 +6,9 @@ is shown is always filtered through the permission policy: a related lead the vi
 mentioned, not even counted.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from portal.identifiers import (
     normalise_credit_code,
@@ -77,14 +76,22 @@ def related_leads(*, actor: Actor, lead: CaseLead, limit: int = 20) -> list[Rela
     for kind, value in mine:
         same |= Q(kind=kind, value=value)
     candidates = LeadIdentifier.objects.filter(same).exclude(lead=lead).exclude(lead__status="draft")
-    matches = lead_policy.readable_identifiers(actor, candidates).values_list("lead_id", "kind", "value")
-    shared: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for lead_id, kind, value in matches[:500]:
-        shared[lead_id].append((IdentifierKind(kind).label, value))
-    leads = (
-        CaseLead.objects.filter(pk__in=list(shared)).select_related("originating_agency").order_by("-sent_at")
+    # One statement: the matching rows with their leads, newest lead first, so that a lead's rows are
+    # adjacent and the first ``limit`` leads met are the most recent ones (a famous trademark's number
+    # may be on thousands of leads).
+    rows = (
+        lead_policy.readable_identifiers(actor, candidates)
+        .select_related("lead__originating_agency")
+        .order_by(F("lead__sent_at").desc(nulls_last=True), "-lead_id", "kind")
     )
-    return [RelatedLead(other, shared[other.pk]) for other in leads[:limit]]
+    related: dict[int, RelatedLead] = {}
+    for row in rows[: limit * len(mine)]:
+        if row.lead_id not in related:
+            if len(related) == limit:
+                break
+            related[row.lead_id] = RelatedLead(row.lead, [])
+        related[row.lead_id].shared.append((IdentifierKind(row.kind).label, row.value))
+    return list(related.values())
 
 
 @dataclass

@@ -180,9 +180,9 @@ class TestWorkspace:
             )
         assert count()[0] == first
         # The session, the user with the agency, the lead with its permissions, its recipients, the audit
-        # record (four statements), attachments, comments, access requests, related leads (two), the
+        # record (four statements), attachments, comments, access requests, related leads (one), the
         # notification counter.
-        assert first <= 16, sql
+        assert first <= 15, sql
 
     def test_opening_a_received_lead_marks_it_read_and_tells_the_sender(self, client, world):
         lead = send_to_b(world)
