@@ -148,6 +148,9 @@ _PATENT_RE = re.compile(
 )
 _CREDIT_RE = re.compile(r"(?<![0-9a-z])([0-9a-hj-np-rtuwxy]{18})(?![0-9a-z])")
 _TRADEMARK_RE = re.compile(r"(?:注册号|商标号|第)\s?(\d{6,10})\s?号?")
+#: A lead's reference (``HH-2026-000123``: the alliance's code, the year, a six-digit number), typed with or
+#: without its hyphens; indexed as ``hh2026000123``.
+_LEAD_REFERENCE_RE = re.compile(r"(?<![0-9a-z])([a-z]{2,8})\s?-?\s?((?:19|20)\d{2})\s?-?\s?(\d{6})(?![0-9])")
 
 
 def extract_identifiers(folded: str) -> tuple[list[str], str]:
@@ -167,7 +170,12 @@ def extract_identifiers(folded: str) -> tuple[list[str], str]:
             return " "
         return match.group(0)
 
-    text = _PATENT_RE.sub(patent, folded)
+    def lead_reference(match: re.Match) -> str:
+        found.append("".join(match.groups()))
+        return " "
+
+    text = _LEAD_REFERENCE_RE.sub(lead_reference, folded)
+    text = _PATENT_RE.sub(patent, text)
     text = _CREDIT_RE.sub(credit, text)
     for match in _TRADEMARK_RE.finditer(text):
         found.append(match.group(1))

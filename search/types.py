@@ -198,7 +198,9 @@ def lead_document(lead, access: tuple[str, ...] | None = None) -> IndexDocument 
     return IndexDocument(
         key=f"lead:{lead.pk}",
         kind="lead",
-        title=lead.title,
+        # Leads often share a title (the same seller reported by two cities): the reference tells them
+        # apart in the results, as it does in the inbox.
+        title=f"{lead.display_reference} {lead.title}",
         body=" ".join(
             p
             for p in (

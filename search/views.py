@@ -53,7 +53,7 @@ def _clean_text(value: str) -> str:
 
 
 def search_page(request):
-    text = _clean_text(request.GET.get("q", ""))
+    text = _clean_text(request.GET.get("q", "")).strip()  # spaces alone are no query
     filters = {name: tuple(v for v in request.GET.getlist(name) if v)[:10] for name in FACETS}
     filters = {k: v for k, v in filters.items() if v}
     page = _int(request.GET.get("page"))

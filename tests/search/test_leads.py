@@ -1,6 +1,8 @@
 """Leaked-result tests: a case lead is found, counted and faceted only by officers of the agencies that
 may view it, through the real services, signals and after-commit re-indexing."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -132,6 +134,35 @@ def test_the_rights_a_lead_concerns_find_it_as_they_are_printed(world, indexed):
         assert key in [h.key for h in find(world.users["B_officer"], text).hits], text
         assert key not in [h.key for h in find(world.users["C_officer"], text).hits], text
     assert key not in [h.key for h in find(world.users["B_officer"], "91350200776049653A").hits]
+
+
+def test_a_lead_is_found_by_its_reference_however_it_is_typed(world, indexed):
+    """The reference an officer is told on the phone or reads in a notice (HH-2026-000123) finds the lead,
+    typed with hyphens, spaces or neither, in capitals or not, in full-width characters; only for those
+    who may see it. (The query used to be split into hh / 2026 / 000123, which found the alliance's page.)"""
+    with indexed():
+        lead = LeadFactory(
+            author=world.users["A_officer"],
+            title="仿冒液压配件的网店",
+            summary="网店销售仿冒产品。",
+            distribution="named",
+            agency_ids=[world.agencies["B"].pk],
+        )
+    reference = lead.reference
+    assert re.fullmatch(r"HH-\d{4}-\d{6}", reference)
+    key = f"lead:{lead.pk}"
+    typed = (
+        reference,
+        reference.replace("-", ""),
+        reference.lower(),
+        reference.translate({ord(c): ord(c) + 0xFEE0 for c in "HH-0123456789"}),  # full-width
+        reference.replace("-", " "),
+    )
+    for text in typed:
+        hits = find(world.users["B_officer"], text).hits
+        assert [h.key for h in hits[:1]] == [key], text
+        assert reference in hits[0].title  # leads of the same title are told apart
+        assert key not in [h.key for h in find(world.users["C_officer"], text).hits], text
 
 
 def test_a_lead_is_indexed_in_chinese_whoever_sent_it(world, client, indexed):

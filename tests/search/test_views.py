@@ -46,6 +46,13 @@ def test_bad_input_on_page_api_and_autocomplete(client, site_index, text):
     assert isinstance(suggest.json()["suggestions"], list)
 
 
+@pytest.mark.parametrize("text", ["", "   ", "\u3000\u3000", "\t"])
+def test_a_query_of_spaces_is_asked_for_words_not_answered_with_nothing_found(client, site_index, text):
+    page = client.get(reverse("search:search"), {"q": text}).content.decode()
+    assert "请输入要搜索的内容" in page
+    assert "没有找到" not in page
+
+
 def test_results_page_shows_highlights_facets_and_paging(client, site_index):
     response = client.get(reverse("search:search"), {"q": "知识产权"})
     html = response.content.decode()
