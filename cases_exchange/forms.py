@@ -205,8 +205,19 @@ class TipForm(forms.Form):
     city = forms.ChoiceField(
         label=_("发生地城市"), error_messages={"required": _("请选择侵权行为发生的城市。")}
     )
-    ip_type = forms.ChoiceField(label=_("知识产权类型"), choices=CaseLead._meta.get_field("ip_type").choices)
-    channel = forms.ChoiceField(label=_("发现渠道"), choices=CaseLead._meta.get_field("channel").choices)
+    # No choice made for the visitor: a preselected 专利 / 电商 filed a counterfeit-liquor tip as a patent
+    # one when the visitor did not touch the lists.
+    ip_type = forms.ChoiceField(
+        label=_("知识产权类型"),
+        choices=[("", _("请选择")), *CaseLead._meta.get_field("ip_type").choices],
+        help_text=_("不确定时选最接近的一项，受理单位会核实。"),
+        error_messages={"required": _("请选择知识产权类型。")},
+    )
+    channel = forms.ChoiceField(
+        label=_("发现渠道"),
+        choices=[("", _("请选择")), *CaseLead._meta.get_field("channel").choices],
+        error_messages={"required": _("请选择在哪里发现的。")},
+    )
     title = forms.CharField(
         label=_("举报事项"), max_length=120, help_text=_("一句话说明，例如：某网店销售假冒某品牌白酒")
     )

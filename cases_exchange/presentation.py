@@ -58,7 +58,13 @@ def notification_text(notification: Notification, *, for_email: bool = False) ->
         Notification.Kind.ACCESS_DECIDED: _("线索 %(ref)s 的查看申请已处理") % {"ref": reference},
         Notification.Kind.REMINDER: _("督办提醒：线索 %(ref)s 即将或已经逾期") % {"ref": reference},
         Notification.Kind.ESCALATION: _("逾期上报：线索 %(ref)s") % {"ref": reference},
-        Notification.Kind.TIP_RECEIVED: _("收到公众举报 %(ref)s") % {"ref": reference},
+        # A tip is numbered by the agency only when sent on; until then its page calls it 举报 #id, and
+        # "收到公众举报 举报 #8" would say it twice.
+        Notification.Kind.TIP_RECEIVED: (
+            _("收到公众举报 %(ref)s") % {"ref": reference}
+            if lead is not None and lead.reference
+            else _("收到公众举报 #%(id)s") % {"id": lead.pk if lead else ""}
+        ),
     }
     if kind == Notification.Kind.LEAD_STATUS and notification.status:
         titles[kind] = _("线索 %(ref)s：%(status)s") % {

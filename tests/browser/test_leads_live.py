@@ -125,6 +125,8 @@ def test_public_tip_reaches_the_city_agency_and_status_is_checkable(browser, por
     page = context.new_page()
     page.goto(base + "/tips/new/")
     page.get_by_label("发生地城市").select_option(label="江苏省 · 宿迁市")
+    page.get_by_label("知识产权类型").select_option(label="商标")
+    page.get_by_label("发现渠道").select_option(label="电商")
     page.get_by_label("举报事项").fill("网店销售假冒白酒")
     page.get_by_label("具体情况").fill("某网店销售假冒某品牌白酒，价格明显低于市场价，疑似假货。")
     time.sleep(3.2)  # people take longer than the form's minimum fill time
