@@ -23,8 +23,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from alliances.models import Agency, Alliance
@@ -98,6 +99,13 @@ def _flash_errors(request, error: ValidationError, labels=None) -> None:
 # --- lists ------------------------------------------------------------------------------------------
 
 TABS = ("received", "sent", "overdue", "drafts")
+TAB_LABELS = {
+    "received": _lazy("收到的线索"),
+    "sent": _lazy("发出的线索"),
+    "overdue": _lazy("逾期督办"),
+    "drafts": _lazy("草稿"),
+}
+EXPORT_FORMATS = ("xlsx", "csv")
 
 
 @officer_required
@@ -113,6 +121,7 @@ def lead_list(request):
     context = {
         "section": tab,
         "tab": tab,
+        "tab_label": TAB_LABELS[tab],
         "status": status,
         "table": table,
         "status_choices": selectors.status_choices(tab),
@@ -158,6 +167,8 @@ EXPORT_ROWS = 20000  # rows in one export (a sent lead has one per receiving age
 @require_GET
 def lead_export(request, fmt):
     """The current list as XLSX (preferred) or CSV with BOM; summary fields only; audited."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
     actor = request.actor
     tab = request.GET.get("tab", "received")
     tab = tab if tab in TABS else "received"
@@ -254,6 +265,9 @@ def lead_create(request):
         else:
             messages.success(request, _("线索草稿已保存，请选择通报范围后发送。"))
             return redirect("cases_exchange:lead_detail", lead.pk)
+    elif request.method == "POST" and request.FILES:
+        # A browser cannot be given the chosen files back: say so, or they are silently gone.
+        form.add_error(None, _("附件也没有保存：改正后请重新选择附件再提交。"))
     return render(
         request, "cases_exchange/lead_form.html", {"form": form, "creating": True, "section": "new"}
     )
@@ -395,8 +409,15 @@ def lead_detail(request, pk):
         )
         return render(request, "cases_exchange/includes/recipients.html", context)
     feedback_form = _refused_feedback(request, lead.pk) if own is not None else None
+    refused_decision = _refused_decision(request, lead.pk) if own is not None else None
     return _lead_page(
-        request, lead=lead, access=access, own=own, recipients=recipients, feedback_form=feedback_form
+        request,
+        lead=lead,
+        access=access,
+        own=own,
+        recipients=recipients,
+        feedback_form=feedback_form,
+        refused_decision=refused_decision,
     )
 
 
@@ -430,14 +451,43 @@ def _refused_feedback(request, lead_pk):
     return form
 
 
+def _refused_decision_key(lead_pk) -> str:
+    return f"cases_exchange.refused_decision.{lead_pk}"
+
+
+def _keep_refused_decision(request, lead_pk, action: str, error: ValidationError) -> None:
+    """Keep a refused decline or transfer — the reason typed, the agency chosen, why it was refused — so
+    that the lead page opens that form again as it was, with the problem inside it."""
+    request.session[_refused_decision_key(lead_pk)] = {
+        "action": action,
+        "reason": request.POST.get("reason", "")[:1000],
+        "to_agency": request.POST.get("to_agency", "")[:20],
+        "errors": _errors(error),
+    }
+
+
+def _refused_decision(request, lead_pk) -> dict | None:
+    """The refused decline or transfer kept for this lead (shown once), else None."""
+    kept = request.session.pop(_refused_decision_key(lead_pk), None)
+    if not isinstance(kept, dict) or kept.get("action") not in ("decline", "transfer"):
+        return None
+    return {
+        "action": kept["action"],
+        "reason": str(kept.get("reason", "")),
+        "to_agency": str(kept.get("to_agency", "")),
+        "errors": [str(m) for m in kept.get("errors") or ()],
+    }
+
+
 def _section(lead, *, received: bool) -> str:
     """Which tab of the workspace a lead's pages belong to, for the viewer: ``received`` when the
     viewer's agency holds a row for it — one it has passed on included (the lead stays in its inbox)."""
     return "received" if received else ("drafts" if lead.status == "draft" else "sent")
 
 
-def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
-    """The lead page; ``feedback_form`` bound to what was sent when a feedback came back with errors."""
+def _lead_page(request, *, lead, access, own, recipients, feedback_form=None, refused_decision=None):
+    """The lead page; ``feedback_form`` bound to what was sent when a feedback came back with errors, and
+    ``refused_decision`` the decline or transfer that did (see ``_keep_refused_decision``)."""
     actor = request.actor
     context = selectors.lead_page_context(
         actor=actor, lead=lead, access=access, own=own, recipients=recipients
@@ -460,6 +510,7 @@ def _lead_page(request, *, lead, access, own, recipients, feedback_form=None):
             else []
         ),
         feedback_form=feedback_form or FeedbackForm(),
+        refused_decision=refused_decision,
         attachment_form=AttachmentForm(),
     )
     return render(request, "cases_exchange/lead_detail.html", context)
@@ -550,6 +601,9 @@ def recipient_act(request, pk, action):
                 raise
             messages.success(request, _("办理结果已反馈。"))
     except ValidationError as error:
+        if action in ("decline", "transfer"):
+            _keep_refused_decision(request, lead.pk, action, error)
+            return redirect(f"{lead_url(lead)}#handle")
         _flash_errors(request, error)
     return redirect("cases_exchange:lead_detail", lead.pk)
 
@@ -691,6 +745,7 @@ def audit_log(request):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     for event in page.object_list:
         event.action_label = action_label(event.action)
+        event.object_label = _audit_object_label(event)
     return render(
         request,
         "cases_exchange/audit_log.html",
@@ -702,6 +757,24 @@ def audit_log(request):
             "section": "audit",
         },
     )
+
+
+def _audit_object_label(event) -> str:
+    """What a record is about, in the reader's language: the name it was written with, or for an export
+    the list exported and its size (an export names no single object)."""
+    details = event.details if isinstance(event.details, dict) else {}
+    if event.action == AuditAction.EXPORT and details.get("tab") in TAB_LABELS:
+        rows = details.get("rows", 0) if isinstance(details.get("rows"), int) else 0
+        return ngettext(
+            "线索清单：%(tab)s，%(rows)s 行（%(format)s）",
+            "线索清单：%(tab)s，%(rows)s 行（%(format)s）",
+            rows,
+        ) % {
+            "tab": TAB_LABELS[details["tab"]],
+            "rows": rows,
+            "format": str(details.get("format", "")).upper(),
+        }
+    return event.object_repr or event.object_type
 
 
 @officer_required

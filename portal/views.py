@@ -30,7 +30,12 @@ class PortalLoginView(auth_views.LoginView):
     extra_context = {"title": _("登录")}
 
     def get_default_redirect_url(self):
-        # The home page in the language signed in from (/en/ after /en/accounts/login/), unless ?next= says.
+        # Unless ?next= says: an officer to the lead workspace, where the day's work is; anyone else (an
+        # editor, staff) to the home page — in the language signed in from (/en/… after /en/accounts/login/).
+        from cases_exchange.permissions import actor_for_user
+
+        if actor_for_user(self.request.user).works_with_leads:
+            return reverse("cases_exchange:lead_list")
         return reverse("wagtail_serve", args=[""])
 
 

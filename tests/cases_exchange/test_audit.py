@@ -47,6 +47,14 @@ def test_create_send_read_download_and_export_are_recorded_with_who_and_where(cl
         "测试浏览器",
     )
     assert AuditEvent.objects.filter(action="export", actor=world.users["B_officer"]).exists()
+    # The log names what was exported in the reader's language, not the model ("caselead").
+    client.force_login(world.users["B_liaison"])
+    page = BeautifulSoup(client.get("/leads/audit/").content.decode(), "html.parser")
+    (row,) = [tr for tr in page.select(".data-table--audit tbody tr") if "导出" in tr.get_text()]
+    rows = AuditEvent.objects.get(action="export").details["rows"]
+    assert row.select_one('td[data-label="对象"]').get_text() == f"线索清单：收到的线索，{rows} 行（CSV）"
+    english = client.get("/en/leads/audit/").content.decode()
+    assert f"Lead list: Received leads, {rows} rows (CSV)" in english
 
 
 def test_chain_verifies_and_each_record_links_to_the_previous(world):
@@ -120,8 +128,11 @@ def test_liaison_sees_own_agency_records_and_secretariat_the_alliances(client, w
     page = client.get("/leads/audit/").content.decode()
     assert world.users["A_officer"].get_full_name() in page
     assert world.users["D_officer"].get_full_name() not in page
+    assert 'href="/leads/audit/"' in page  # the workspace menu offers it to a liaison
     client.force_login(world.users["A_officer"])
     assert client.get("/leads/audit/").status_code == 403
+    # … and not to an officer, who would only meet the refusal.
+    assert 'href="/leads/audit/"' not in client.get("/leads/").content.decode()
     client.force_login(world.users["A_secretariat"])
     secretariat_page = client.get("/leads/audit/").content.decode()
     assert world.users["A_officer"].get_full_name() in secretariat_page

@@ -15,7 +15,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases_exchange.factories import LeadFactory
-from cases_exchange.models import AuditEvent, CaseLead, LeadComment, LeadRecipient, Notification, PublicTip
+from cases_exchange.models import (
+    AuditEvent,
+    CaseLead,
+    LeadAttachment,
+    LeadComment,
+    LeadRecipient,
+    Notification,
+    PublicTip,
+)
+from cases_exchange.presentation import notification_text
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +57,12 @@ class TestWorkspace:
         response = client.get("/leads/")
         assert response.status_code == 302
         assert response.url.startswith("/accounts/login/")
+
+    def test_an_empty_overdue_tab_says_nothing_is_overdue(self, client, world):
+        send_to_b(world)  # received today: within its deadlines
+        client.force_login(world.users["B_officer"])
+        empty = parse_html(client.get("/leads/", {"tab": "overdue"})).select_one("#lead-list .empty-state")
+        assert empty.get_text(strip=True) == "没有逾期的线索：本单位的受理和反馈都在期限之内。"
 
     def test_editor_has_no_workspace(self, client, world):
         client.force_login(world.users["editor"])
@@ -184,6 +199,63 @@ class TestWorkspace:
         # notification counter.
         assert first <= 15, sql
 
+    def test_an_outcome_reads_in_the_page_language(self, client, world):
+        from decimal import Decimal
+
+        from cases_exchange import services
+        from cases_exchange.permissions import actor_for_user
+
+        lead = send_to_b(world)
+        b = actor_for_user(world.users["B_officer"])
+        row = services.recipient_accept(actor=b, recipient=LeadRecipient.objects.get(lead=lead))
+        services.recipient_feedback(
+            actor=b,
+            recipient=row,
+            kind="filed",
+            case_number="宿市监立〔2026〕88号",
+            goods_seized=320,
+            value_involved=Decimal("125000.00"),
+        )
+        client.force_login(world.users["A_officer"])
+
+        def outcome(path):
+            cells = parse_html(client.get(path)).select("#lead-recipients td")
+            return cells[-1].get_text(strip=True)  # the last column: 结果 / Outcome
+
+        chinese = outcome(f"/leads/{lead.pk}/")
+        assert chinese == "立案（宿市监立〔2026〕88号），查扣 320 件，涉案 125000.00 元"
+        english = outcome(f"/en/leads/{lead.pk}/")
+        assert "（" not in english
+        assert "，" not in english
+        assert "(宿市监立〔2026〕88号), " in english
+
+    def test_a_refused_transfer_or_decline_opens_its_form_again_as_it_was(self, client, world):
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        response = client.post(f"/leads/{lead.pk}/act/transfer/", {"to_agency": "", "reason": "属于公安管辖"})
+        assert response["Location"].endswith(f"/leads/{lead.pk}/#handle")
+        page = parse_html(client.get(response["Location"]))
+        transfer = page.select_one("details#transfer")
+        assert transfer.has_attr("open")
+        assert not page.select_one("details#decline").has_attr("open")
+        assert transfer.select_one("[role=alert]").get_text(strip=True) == "请选择移送的单位。"
+        assert transfer.select_one("textarea").get_text() == "属于公安管辖"
+        assert not page.select(".flash .field-error")  # said inside the form, not at the top
+        # The agency chosen is kept too when the reason is what was missing.
+        linyi = world.agencies["C"]
+        client.post(f"/leads/{lead.pk}/act/transfer/", {"to_agency": linyi.pk, "reason": "  "})
+        transfer = parse_html(client.get(f"/leads/{lead.pk}/")).select_one("details#transfer")
+        assert transfer.select_one("option[selected]")["value"] == str(linyi.pk)
+        assert "移送必须说明理由" in transfer.select_one("[role=alert]").get_text()
+        # Shown once: a reload is the page as it is.
+        again = parse_html(client.get(f"/leads/{lead.pk}/"))
+        assert not again.select_one("details#transfer").has_attr("open")
+        client.post(f"/leads/{lead.pk}/act/decline/", {"reason": "   "})
+        decline = parse_html(client.get(f"/leads/{lead.pk}/")).select_one("details#decline")
+        assert decline.has_attr("open")
+        assert "不予受理必须说明理由" in decline.select_one("[role=alert]").get_text()
+        assert LeadRecipient.objects.get(lead=lead).status == "read"  # nothing was decided
+
     def test_opening_a_received_lead_marks_it_read_and_tells_the_sender(self, client, world):
         lead = send_to_b(world)
         client.force_login(world.users["B_officer"])
@@ -221,6 +293,21 @@ class TestWorkspace:
         "channel": "offline",
         "urgency": "normal",
     }
+
+    def test_a_form_refused_for_its_fields_says_the_chosen_files_were_not_kept(self, client, world):
+        client.force_login(world.users["A_officer"])
+        data = {**self.LEAD_FIELDS, "alliance": world.huaihai.pk, "title": ""}
+        evidence = SimpleUploadedFile("证据.txt", "证据".encode())
+        response = client.post("/leads/new/", {**data, "files": evidence})
+        summary = parse_html(response).select_one("[data-error-summary]").get_text(" ", strip=True)
+        assert "附件也没有保存：改正后请重新选择附件再提交。" in summary
+        assert not LeadAttachment.objects.exists()
+        # Without files there is nothing to warn about.
+        response = client.post("/leads/new/", data)
+        assert "附件也没有保存" not in response.content.decode()
+        # Django's message for an empty field, not the admin's terse 必需字段.
+        title_error = parse_html(response).select_one("#id_title_error").get_text(strip=True)
+        assert title_error == "此项为必填项。"
 
     def test_identifiers_typed_as_printed_are_accepted_whole(self, client, world):
         """The boxes take identifiers with spaces and prefixes, longer than the stored forms."""
@@ -409,6 +496,14 @@ class TestWorkspace:
         assert rows[0][0] == "线索编号"
         assert rows[1][1].startswith("'=HYPERLINK")
 
+    def test_an_export_in_a_format_not_offered_is_404_and_not_recorded(self, client, world):
+        send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        for fmt in ("pdf", "xls", "xlsx.exe"):
+            assert client.get(f"/leads/export.{fmt}", {"tab": "received"}).status_code == 404, fmt
+        assert not AuditEvent.objects.filter(action="export").exists()
+        assert client.get("/leads/export.xlsx", {"tab": "received"}).status_code == 200
+
     def test_the_sent_export_has_a_row_per_receiving_agency(self, client, world, monkeypatch):
         lead = LeadFactory(
             author=world.users["A_officer"],
@@ -542,14 +637,18 @@ class TestPublicTips:
         assert lead.originating_agency.name == "宿迁市市场监督管理局"
         assert lead.restrict_sensitive
         assert lead.recipients.get().agency == lead.originating_agency
-        assert Notification.objects.filter(recipient=world.users["B_officer"], kind="tip_received").exists()
+        notice = Notification.objects.get(recipient=world.users["B_officer"], kind="tip_received")
+        assert notification_text(notice)[0] == f"收到公众举报 #{lead.pk}"  # not "收到公众举报 举报 #…"
         client.force_login(world.users["B_officer"])
         response = client.get(f"/leads/{lead.pk}/")
         page = response.content.decode()
         assert 'id="discussion"' in page  # the agency discusses the tip from the start
         assert parse_html(response).select_one("#lead-status").get_text() == "举报办理中"  # not "草稿"
         assert f"举报 #{lead.pk}" in page
-        assert f"举报 #{lead.pk}" in client.get("/leads/").content.decode()  # the inbox names it so too
+        inbox = parse_html(client.get("/leads/"))
+        row = next(tr for tr in inbox.select("#lead-list tbody tr") if f"举报 #{lead.pk}" in tr.get_text())
+        # The inbox names it so too, and says it came from the public, not from the agency itself.
+        assert row.select_one('td[data-label="通报单位"]').get_text(strip=True) == "公众举报"
         drafts = client.get("/leads/", {"tab": "drafts"}).content.decode()
         assert "举报办理中" in drafts
         assert "草稿，未通报" not in drafts
@@ -628,6 +727,19 @@ class TestPublicTips:
         assert f'value="{code}"' not in client.get("/tips/new/").content.decode()
         response = client.post("/tips/new/", tip_payload(city=code))
         assert response.status_code == 200
+        assert not PublicTip.objects.exists()
+
+    def test_the_visitor_chooses_the_kind_of_right_and_the_channel(self, client, world):
+        # Nothing is chosen for the visitor: an untouched list used to file every tip as 专利 / 电商.
+        form = parse_html(client.get("/tips/new/"))
+        for name in ("ip_type", "channel"):
+            options = form.select(f"#id_{name} option")
+            assert options[0]["value"] == ""
+            assert options[0].get_text() == "请选择"
+            assert not any(o.has_attr("selected") for o in options[1:]), name
+        response = client.post("/tips/new/", tip_payload(ip_type="", channel=""))
+        links = [a.get_text() for a in parse_html(response).select("[data-error-summary] a")]
+        assert links == ["知识产权类型：请选择知识产权类型。", "发现渠道：请选择在哪里发现的。"]
         assert not PublicTip.objects.exists()
 
     def test_invalid_tip_shows_errors_and_creates_nothing(self, client, world):

@@ -105,6 +105,20 @@ def test_sign_in_page_signs_officer_in(client, demo):
     response = client.post("/accounts/login/", {"username": "xz_officer", "password": "demo-portal-2026"})
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
+    assert response.url == "/leads/"  # the officer's work, not the public home page
+
+
+def test_someone_without_lead_work_signs_in_to_the_home_page_and_next_is_followed(client, demo):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("web_editor", password="Long-enough-pw-2026")
+    response = client.post("/accounts/login/", {"username": "web_editor", "password": "Long-enough-pw-2026"})
+    assert response.url == "/"
+    client.logout()
+    response = client.post(
+        "/accounts/login/?next=/leads/clusters/", {"username": "xz_officer", "password": "demo-portal-2026"}
+    )
+    assert response.url == "/leads/clusters/"
 
 
 def test_sign_in_with_wrong_password_shows_chinese_error(client, demo):

@@ -95,7 +95,7 @@ def test_signing_in_and_out_keeps_the_language(client, world):  # noqa: F811
         response = client.post(
             f"{prefix}/accounts/login/", {"username": officer.username, "password": "correct-horse-battery"}
         )
-        assert response.url == f"{prefix}/"
+        assert response.url == f"{prefix}/leads/"  # an officer goes to the workspace
         assert client.post(f"{prefix}/accounts/logout/").url == f"{prefix}/"
 
 
