@@ -840,6 +840,9 @@ ALLOWED_ATTACHMENT_TYPES = {
 }
 
 
+LEGACY_OFFICE_TYPES = frozenset({"doc", "xls", "ppt", "wps", "et", "dps"})
+
+
 def attachment_limit() -> int:
     return getattr(settings, "LEAD_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
@@ -855,6 +858,13 @@ def attachment_add(
     name = uploaded_file.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
+    # The old Office and WPS formats can carry macros and are not taken; say what to do with them.
+    _require(
+        extension not in LEGACY_OFFICE_TYPES,
+        _("不接收旧版文档“%(ext)s”（可能带有宏）。请另存为 .docx、.xlsx 或 PDF 后上传。")
+        % {"ext": extension},
+        "file_type",
+    )
     _require(
         extension in ALLOWED_ATTACHMENT_TYPES,
         _("不支持的文件类型“%(ext)s”。允许的类型：%(allowed)s。")

@@ -582,6 +582,8 @@ class TestAttachments:
             ("page.html", b"<html>", "不支持的文件类型"),
             ("fake.pdf", b"MZ\x90\x00 not a pdf", "文件内容与扩展名"),
             ("empty.pdf", b"", "文件大小"),
+            # An old Word file (an OLE compound file) is told how to send it instead.
+            ("通知.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "请另存为 .docx、.xlsx 或 PDF"),
         ],
     )
     def test_disallowed_files_are_refused_and_nothing_is_stored(self, world, name, content, message):
