@@ -97,6 +97,22 @@ def test_the_english_home_greets_in_english_and_names_the_alliances_in_english(
     assert hero("/en/")[0] == "知识产权保护协作门户"
 
 
+def test_an_alliance_page_is_headed_by_its_name_in_the_page_language(client, demo):
+    from bs4 import BeautifulSoup
+
+    def heading(path):
+        page = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        header = page.select_one(".page-header")
+        return header.select_one("h1").get_text(strip=True), header.select_one("p.muted")
+
+    title, other = heading("/en/alliances/huaihai/")
+    assert title == "Huaihai Economic Zone IP Protection Alliance"
+    assert (other.get_text(strip=True), other["lang"]) == ("淮海经济区知识产权保护联盟", "zh-Hans")
+    title, other = heading("/alliances/huaihai/")
+    assert title == "淮海经济区知识产权保护联盟"
+    assert other["lang"] == "en"
+
+
 SOURCE_PO = ROOT / "portal/locale_source/zh_Hans/LC_MESSAGES/django.po"
 
 
