@@ -31,17 +31,19 @@ def draft_and_send_to_suqian(sender, base, title):
     return reference
 
 
+def two_officers(browser, base):
+    """徐州's officer (the sender) and 宿迁's (the receiver), signed in in browsers of their own."""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN") for _ in "ab"]
+    pages = [context.new_page() for context in contexts]
+    for page, username in zip(pages, ("xz_officer", "sq_officer"), strict=True):
+        page.set_default_timeout(15_000)
+        sign_in(page, base, username)
+    return pages, contexts
+
+
 def test_lead_sent_and_accepted_shows_up_live_on_both_sides(browser, portal_server):
     base = portal_server.base_url
-    sender_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    receiver_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    sender = sender_context.new_page()
-    receiver = receiver_context.new_page()
-    for page in (sender, receiver):
-        page.set_default_timeout(15_000)
-
-    sign_in(sender, base, "xz_officer")
-    sign_in(receiver, base, "sq_officer")
+    (sender, receiver), contexts = two_officers(browser, base)
 
     receiver.goto(base + "/leads/")
     expect(receiver.get_by_role("heading", level=1)).to_have_text("收到的线索")
@@ -74,20 +76,13 @@ def test_lead_sent_and_accepted_shows_up_live_on_both_sides(browser, portal_serv
     expect(status).to_have_text("已受理", timeout=10_000)
     assert sender.evaluate("window.__sameDocument") is True
     sender.screenshot(path=screenshot_dir() / "lead-accepted-live.png", full_page=True)
-    sender_context.close()
-    receiver_context.close()
+    for context in contexts:
+        context.close()
 
 
 def test_the_sender_is_offered_to_send_on_when_the_only_recipient_declines(browser, portal_server):
     base = portal_server.base_url
-    sender_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    receiver_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    sender = sender_context.new_page()
-    receiver = receiver_context.new_page()
-    for page in (sender, receiver):
-        page.set_default_timeout(15_000)
-    sign_in(sender, base, "xz_officer")
-    sign_in(receiver, base, "sq_officer")
+    (sender, receiver), contexts = two_officers(browser, base)
 
     draft_and_send_to_suqian(sender, base, "浏览器测试：不在本市的网店")
     lead_path = sender.url.split(base, 1)[1].split("#")[0]
@@ -113,8 +108,8 @@ def test_the_sender_is_offered_to_send_on_when_the_only_recipient_declines(brows
     expect(sender.get_by_label("临沂市市场监督管理局")).to_be_visible()
     assert sender.evaluate("window.__sameDocument") is True
     sender.screenshot(path=screenshot_dir() / "lead-declined-live.png", full_page=True)
-    sender_context.close()
-    receiver_context.close()
+    for context in contexts:
+        context.close()
 
 
 def test_public_tip_reaches_the_city_agency_and_status_is_checkable(browser, portal_server):
