@@ -410,6 +410,11 @@ def lead_detail(request, pk):
         return render(request, "cases_exchange/includes/recipients.html", context)
     feedback_form = _refused_feedback(request, lead.pk) if own is not None else None
     refused_decision = _refused_decision(request, lead.pk) if own is not None else None
+    if refused_decision and own.status not in (RecipientStatus.DELIVERED, RecipientStatus.READ):
+        # Decided meanwhile (a colleague accepted it): the forms are gone, the reasons are said on top.
+        for problem in refused_decision["errors"]:
+            messages.error(request, problem)
+        refused_decision = None
     return _lead_page(
         request,
         lead=lead,

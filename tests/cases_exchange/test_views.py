@@ -255,6 +255,19 @@ class TestWorkspace:
         assert decline.has_attr("open")
         assert "不予受理必须说明理由" in decline.select_one("[role=alert]").get_text()
         assert LeadRecipient.objects.get(lead=lead).status == "read"  # nothing was decided
+        # A colleague accepted it meanwhile: the late decline's refusal is said at the top of the page.
+        from cases_exchange import services
+        from cases_exchange.permissions import actor_for_user
+
+        services.recipient_accept(
+            actor=actor_for_user(world.users["B_officer"]), recipient=LeadRecipient.objects.get(lead=lead)
+        )
+        client.post(f"/leads/{lead.pk}/act/decline/", {"reason": "不在本市"})
+        late = parse_html(client.get(f"/leads/{lead.pk}/"))
+        assert late.select_one("details#decline") is None
+        said = " ".join(f.get_text(" ", strip=True) for f in late.select(".flash"))
+        assert "当前状态为“已受理”，不能作不予受理决定。" in said  # not lost with the form
+        assert LeadRecipient.objects.get(lead=lead).status == "accepted"
 
     def test_opening_a_received_lead_marks_it_read_and_tells_the_sender(self, client, world):
         lead = send_to_b(world)
