@@ -7,7 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Agency, Alliance
-from portal.identifiers import normalise_credit_code
+from portal.identifiers import normalise_credit_code, normalise_shop_url
 
 from . import services
 from .models import CaseLead, Distribution, FeedbackKind, SharingGroup
@@ -251,6 +251,14 @@ class TipForm(forms.Form):
     def __init__(self, *args, cities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].choices = [("", _("请选择城市")), *cities]
+
+    def clean_suspect_shop_url(self):
+        address = self.cleaned_data["suspect_shop_url"].strip()
+        if address and (any(c.isspace() for c in address) or normalise_shop_url(address) is None):
+            raise forms.ValidationError(
+                _("请填写网址，例如 shop123.taobao.com；店铺名称可以写在“被举报对象名称”中。"), code="address"
+            )
+        return address
 
 
 class TipStatusForm(forms.Form):

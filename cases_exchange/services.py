@@ -27,6 +27,7 @@ from portal.identifiers import (
     normalise_credit_code,
     normalise_patent_number,
     normalise_phone,
+    normalise_shop_url,
     normalise_trademark_number,
 )
 
@@ -134,6 +135,11 @@ def lead_rule_errors(*, suspect_shop_url: str, is_key_protection: bool, key_prot
     errors = {}
     if suspect_shop_url and any(c.isspace() for c in suspect_shop_url.strip()):
         errors["suspect_shop_url"] = _("网店地址不能包含空格。")
+    elif suspect_shop_url.strip() and normalise_shop_url(suspect_shop_url) is None:
+        # Not an address (淘宝店, 某某旗舰店): it would link the lead to nothing (串并案 reads addresses).
+        errors["suspect_shop_url"] = _(
+            "请填写网店或网页的网址，例如 shop123.taobao.com；店铺名称请写在“涉嫌主体名称”中。"
+        )
     if is_key_protection and not (key_protection_reason or "").strip():
         errors["key_protection_reason"] = _("标记为重点保护时请说明理由（例如：涉及互认名录中的品牌）。")
     return errors

@@ -755,6 +755,22 @@ class TestPublicTips:
         assert links == ["知识产权类型：请选择知识产权类型。", "发现渠道：请选择在哪里发现的。"]
         assert not PublicTip.objects.exists()
 
+    @pytest.mark.parametrize("typed", ["not a url", "淘宝店", "某某旗舰店"])
+    def test_a_shop_address_must_be_an_address(self, client, world, typed):
+        response = client.post("/tips/new/", tip_payload(suspect_shop_url=typed))
+        links = [a.get_text() for a in parse_html(response).select("[data-error-summary] a")]
+        assert links == [
+            "网店或网页地址：请填写网址，例如 shop123.taobao.com；店铺名称可以写在“被举报对象名称”中。"
+        ]
+        assert not PublicTip.objects.exists()
+        # An officer's lead is held to the same: it would link to nothing in 串并案.
+        client.force_login(world.users["A_officer"])
+        data = {**TestWorkspace.LEAD_FIELDS, "alliance": world.huaihai.pk, "suspect_shop_url": typed}
+        page = parse_html(client.post("/leads/new/", data))
+        error = page.select_one("#id_suspect_shop_url_error").get_text()
+        assert ("网店地址不能包含空格" if " " in typed else "请填写网店或网页的网址") in error
+        assert not CaseLead.objects.filter(title=data["title"]).exists()
+
     def test_invalid_tip_shows_errors_and_creates_nothing(self, client, world):
         response = client.post("/tips/new/", tip_payload(summary="太短", city=""))
         assert response.status_code == 200
