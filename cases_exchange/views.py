@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -189,7 +189,8 @@ def lead_export(request, fmt):
         details={"tab": tab, "leads": min(len(rows), EXPORT_LEADS), "rows": len(table), "format": fmt},
     )
     stamp = timezone.localdate().isoformat()
-    name = f"线索清单-{tab}-{stamp}"
+    title = _("线索清单")
+    name = f"{title}-{tab}-{stamp}"
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")
@@ -202,7 +203,7 @@ def lead_export(request, fmt):
 
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = "线索"
+        sheet.title = pgettext("the exported spreadsheet's sheet", "线索")
         sheet.append(header)
         for row in table:
             sheet.append([selectors.safe_cell(v) for v in row])

@@ -517,6 +517,22 @@ class TestWorkspace:
         assert not AuditEvent.objects.filter(action="export").exists()
         assert client.get("/leads/export.xlsx", {"tab": "received"}).status_code == 200
 
+    def test_an_english_export_is_named_in_english(self, client, world):
+        from urllib.parse import unquote
+
+        from openpyxl import load_workbook
+
+        send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        response = client.get("/en/leads/export.xlsx", {"tab": "received"})
+        assert unquote(response["Content-Disposition"].split("UTF-8''")[1]).startswith("Lead list-received-")
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert workbook.sheetnames == ["Leads"]
+        assert workbook.active["A1"].value == "Reference"
+        chinese = client.get("/leads/export.xlsx", {"tab": "received"})
+        assert unquote(chinese["Content-Disposition"].split("UTF-8''")[1]).startswith("线索清单-received-")
+        assert load_workbook(io.BytesIO(chinese.content)).sheetnames == ["线索"]
+
     def test_the_sent_export_has_a_row_per_receiving_agency(self, client, world, monkeypatch):
         lead = LeadFactory(
             author=world.users["A_officer"],
