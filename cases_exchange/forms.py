@@ -7,7 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Agency, Alliance
-from portal.identifiers import normalise_credit_code, normalise_shop_url
+from portal.identifiers import is_shop_address, normalise_credit_code
 
 from . import services
 from .models import CaseLead, Distribution, FeedbackKind, SharingGroup
@@ -254,7 +254,7 @@ class TipForm(forms.Form):
 
     def clean_suspect_shop_url(self):
         address = self.cleaned_data["suspect_shop_url"].strip()
-        if address and (any(c.isspace() for c in address) or normalise_shop_url(address) is None):
+        if address and not is_shop_address(address):
             raise forms.ValidationError(
                 _("请填写网址，例如 shop123.taobao.com；店铺名称可以写在“被举报对象名称”中。"), code="address"
             )

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from alliances.models import Agency, Alliance, Membership
 from portal.identifiers import (
+    is_shop_address,
     normalise_credit_code,
     normalise_patent_number,
     normalise_phone,
-    normalise_shop_url,
     normalise_trademark_number,
 )
 
@@ -133,9 +133,10 @@ def lead_rule_errors(*, suspect_shop_url: str, is_key_protection: bool, key_prot
     """The rules of a lead's fields that their model does not state, by field (the new-lead form asks
     them too, beside its own checks, so that all show at once)."""
     errors = {}
-    if suspect_shop_url and any(c.isspace() for c in suspect_shop_url.strip()):
+    address = (suspect_shop_url or "").strip()
+    if any(c.isspace() for c in address):
         errors["suspect_shop_url"] = _("网店地址不能包含空格。")
-    elif suspect_shop_url.strip() and normalise_shop_url(suspect_shop_url) is None:
+    elif address and not is_shop_address(address):
         # Not an address (淘宝店, 某某旗舰店): it would link the lead to nothing (串并案 reads addresses).
         errors["suspect_shop_url"] = _(
             "请填写网店或网页的网址，例如 shop123.taobao.com；店铺名称请写在“涉嫌主体名称”中。"

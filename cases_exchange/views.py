@@ -411,11 +411,6 @@ def lead_detail(request, pk):
         return render(request, "cases_exchange/includes/recipients.html", context)
     feedback_form = _refused_feedback(request, lead.pk) if own is not None else None
     refused_decision = _refused_decision(request, lead.pk) if own is not None else None
-    if refused_decision and own.status not in (RecipientStatus.DELIVERED, RecipientStatus.READ):
-        # Decided meanwhile (a colleague accepted it): the forms are gone, the reasons are said on top.
-        for problem in refused_decision["errors"]:
-            messages.error(request, problem)
-        refused_decision = None
     return _lead_page(
         request,
         lead=lead,
@@ -427,15 +422,17 @@ def lead_detail(request, pk):
     )
 
 
-def _refused_feedback_key(lead_pk) -> str:
-    return f"cases_exchange.refused_feedback.{lead_pk}"
+def _refused_key(kind: str, lead_pk) -> str:
+    """Where a refused form of the lead page (``feedback``, ``decision``) waits in the session for the
+    page the browser is sent back to."""
+    return f"cases_exchange.refused_{kind}.{lead_pk}"
 
 
 def _keep_refused_feedback(request, lead_pk, form) -> None:
     """Keep what was typed into a refused feedback, and why it was refused, for the lead page the
     browser is sent back to (so the page's address stays the lead's: reloading does not post again, and
     the language switch works)."""
-    request.session[_refused_feedback_key(lead_pk)] = {
+    request.session[_refused_key("feedback", lead_pk)] = {
         "data": {name: request.POST.get(name, "") for name in FeedbackForm.base_fields},
         "errors": {name: [str(m) for m in messages_] for name, messages_ in form.errors.items()},
     }
@@ -443,7 +440,7 @@ def _keep_refused_feedback(request, lead_pk, form) -> None:
 
 def _refused_feedback(request, lead_pk):
     """The refused feedback kept for this lead, bound again with its errors (shown once); else None."""
-    kept = request.session.pop(_refused_feedback_key(lead_pk), None)
+    kept = request.session.pop(_refused_key("feedback", lead_pk), None)
     if not isinstance(kept, dict):
         return None
     form = FeedbackForm(kept.get("data") or {})
@@ -457,14 +454,10 @@ def _refused_feedback(request, lead_pk):
     return form
 
 
-def _refused_decision_key(lead_pk) -> str:
-    return f"cases_exchange.refused_decision.{lead_pk}"
-
-
 def _keep_refused_decision(request, lead_pk, action: str, error: ValidationError) -> None:
     """Keep a refused decline or transfer — the reason typed, the agency chosen, why it was refused — so
     that the lead page opens that form again as it was, with the problem inside it."""
-    request.session[_refused_decision_key(lead_pk)] = {
+    request.session[_refused_key("decision", lead_pk)] = {
         "action": action,
         "reason": request.POST.get("reason", "")[:1000],
         "to_agency": request.POST.get("to_agency", "")[:20],
@@ -474,7 +467,7 @@ def _keep_refused_decision(request, lead_pk, action: str, error: ValidationError
 
 def _refused_decision(request, lead_pk) -> dict | None:
     """The refused decline or transfer kept for this lead (shown once), else None."""
-    kept = request.session.pop(_refused_decision_key(lead_pk), None)
+    kept = request.session.pop(_refused_key("decision", lead_pk), None)
     if not isinstance(kept, dict) or kept.get("action") not in ("decline", "transfer"):
         return None
     return {
@@ -499,6 +492,11 @@ def _lead_page(request, *, lead, access, own, recipients, feedback_form=None, re
         actor=actor, lead=lead, access=access, own=own, recipients=recipients
     )
     deciding = own is not None and own.status in (RecipientStatus.DELIVERED, RecipientStatus.READ)
+    if refused_decision and not deciding:
+        # Decided meanwhile (a colleague accepted it): the forms are gone, the reasons are said on top.
+        for problem in refused_decision["errors"]:
+            messages.error(request, problem)
+        refused_decision = None
     context.update(
         section=_section(lead, received=any(r.agency_id == actor.agency_id for r in recipients)),
         view=LeadView(lead, access),

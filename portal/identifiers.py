@@ -162,6 +162,13 @@ def validate_phone(value: str) -> None:
         raise ValidationError(_("请输入有效的电话号码，例如 13800000000 或 0516-83738888。"), code="phone")
 
 
+def is_shop_address(value: str) -> bool:
+    """Whether ``value`` reads as the web address of a shop or page (no spaces, a host with a dot) rather
+    than a shop's name (淘宝店): only an address links leads in 串并案."""
+    text = value.strip()
+    return bool(text) and not any(c.isspace() for c in text) and normalise_shop_url(text) is not None
+
+
 def normalise_shop_url(value: str) -> str | None:
     """A shop address reduced to what identifies the shop: host without ``www.`` plus path, lower case,
     no scheme, query string kept only for its shop/item id parameters."""
