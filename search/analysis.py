@@ -159,7 +159,7 @@ def extract_identifiers(folded: str) -> tuple[list[str], str]:
 
     found: list[str] = []
 
-    def patent(match: re.Match) -> str:
+    def joined(match: re.Match) -> str:  # a patent number or lead reference: its parts as one term
         found.append("".join(match.groups()))
         return " "
 
@@ -170,12 +170,8 @@ def extract_identifiers(folded: str) -> tuple[list[str], str]:
             return " "
         return match.group(0)
 
-    def lead_reference(match: re.Match) -> str:
-        found.append("".join(match.groups()))
-        return " "
-
-    text = _LEAD_REFERENCE_RE.sub(lead_reference, folded)
-    text = _PATENT_RE.sub(patent, text)
+    text = _LEAD_REFERENCE_RE.sub(joined, folded)
+    text = _PATENT_RE.sub(joined, text)
     text = _CREDIT_RE.sub(credit, text)
     for match in _TRADEMARK_RE.finditer(text):
         found.append(match.group(1))
