@@ -25,6 +25,7 @@ from .models import (
     FeedbackKind,
     LeadAccessRequest,
     LeadRecipient,
+    LeadSource,
     LeadStatus,
     RecipientStatus,
 )
@@ -55,11 +56,18 @@ def lead_rows(*, actor: Actor, tab: str, status: str = ""):
         Prefetch("recipients", queryset=LeadRecipient.objects.select_related("agency").order_by("pk"))
     )
     if tab == "drafts":
-        return leads.filter(status=LeadStatus.DRAFT).order_by("-created_at", "-pk")
+        return _own_drafts(leads).order_by("-created_at", "-pk")
     leads = leads.filter(sent_at__isnull=False)  # sent, whatever became of it (a tip handled unsent is not)
     if status in LeadStatus.values:
         leads = leads.filter(status=status)
     return leads.order_by("-sent_at", "-pk")
+
+
+def _own_drafts(leads):
+    """The drafts an agency wrote itself. A public tip in its hands is a draft too until it is sent on, but
+    it arrived from outside: it is in the received tab (its recipient row), not among the agency's own
+    drafts."""
+    return leads.filter(status=LeadStatus.DRAFT).exclude(source=LeadSource.PUBLIC_TIP)
 
 
 COUNT_CAP = 999
@@ -124,7 +132,7 @@ def _lead_counts(actor: Actor) -> dict:
         "unread": capped_count(received.filter(status=RecipientStatus.DELIVERED), COUNT_CAP),
         "overdue": capped_count(received.filter(_overdue_q(today)), COUNT_CAP),
         "sent": (min(sent_all[0], COUNT_CAP), sent_all[0] > COUNT_CAP),
-        "drafts": capped_count(originated.filter(status=LeadStatus.DRAFT), COUNT_CAP),
+        "drafts": capped_count(_own_drafts(originated), COUNT_CAP),
         "received_all": capped_count(received, LIST_CAP),
         "sent_all": sent_all,
     }

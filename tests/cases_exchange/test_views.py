@@ -648,6 +648,11 @@ class TestPublicTips:
         assert 'href="/en/tips/new/"' in client.get("/en/").content.decode()
 
     def test_tip_becomes_an_inbound_lead_for_the_city_and_gives_a_reference(self, client, world):
+        from cases_exchange.permissions import actor_for_user
+        from cases_exchange.selectors import lead_counts
+
+        city = actor_for_user(world.users["B_officer"])
+        drafts_before = lead_counts(actor=city)["drafts"]
         response = client.post("/tips/new/", tip_payload())
         assert response.url == "/tips/done/"
         tip = PublicTip.objects.get()
@@ -678,9 +683,10 @@ class TestPublicTips:
         row = next(tr for tr in inbox.select("#lead-list tbody tr") if f"举报 #{lead.pk}" in tr.get_text())
         # The inbox names it so too, and says it came from the public, not from the agency itself.
         assert row.select_one('td[data-label="通报单位"]').get_text(strip=True) == "公众举报"
-        drafts = client.get("/leads/", {"tab": "drafts"}).content.decode()
-        assert "举报办理中" in drafts
-        assert "草稿，未通报" not in drafts
+        # It arrived from outside: not one of the agency's own drafts, neither listed nor counted there.
+        drafts = parse_html(client.get("/leads/", {"tab": "drafts"}))
+        assert f"举报 #{lead.pk}" not in drafts.select_one("#lead-list").get_text()
+        assert lead_counts(actor=city)["drafts"] == drafts_before
         assert "请勿在讨论中写举报人的身份" in page  # sending it on shows the thread to the recipients
         assert f"/leads/{lead.pk}/edit/" not in page  # and never rewrites it
         refused = client.post(f"/leads/{lead.pk}/edit/", {"title": "改", "summary": "改"}, follow=True)
