@@ -6,6 +6,7 @@ fill in the province name.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 PROVINCES = {
@@ -18,6 +19,65 @@ PROVINCES = {
     "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
     "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
 }  # fmt: skip
+
+#: The provinces' names on English pages: Hanyu Pinyin, with the forms used in official English where
+#: they differ (陕西 Shaanxi beside 山西 Shanxi, 内蒙古 Inner Mongolia, 香港 Hong Kong, 澳门 Macao).
+PROVINCES_EN = {
+    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
+    "21": "Liaoning", "22": "Jilin", "23": "Heilongjiang",
+    "31": "Shanghai", "32": "Jiangsu", "33": "Zhejiang", "34": "Anhui", "35": "Fujian", "36": "Jiangxi",
+    "37": "Shandong",
+    "41": "Henan", "42": "Hubei", "43": "Hunan", "44": "Guangdong", "45": "Guangxi", "46": "Hainan",
+    "50": "Chongqing", "51": "Sichuan", "52": "Guizhou", "53": "Yunnan", "54": "Xizang",
+    "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia", "65": "Xinjiang",
+    "71": "Taiwan", "81": "Hong Kong", "82": "Macao",
+}  # fmt: skip
+
+_PROVINCE_CODES = {name: code for code, name in PROVINCES.items()}
+
+#: What a city's name ends with that its English name leaves out (徐州市 → Xuzhou).
+_CITY_SUFFIXES = ("自治州", "地区", "市", "盟")
+
+
+def city_in_pinyin(city: str) -> str:
+    """A city's name in Hanyu Pinyin as place names are written in English: one word, capitalised, with
+    an apostrophe before a syllable that starts with a, o or e (淮安市 → Huai'an). pypinyin reads the
+    usual pronunciation; a city whose name is read otherwise (长治 Changzhi) has its English name typed
+    in by an editor (``Agency.city_en``)."""
+    from pypinyin import lazy_pinyin
+
+    name = city.strip()
+    for suffix in _CITY_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            name = name[: -len(suffix)]
+            break
+    syllables = lazy_pinyin(name, errors="ignore")
+    if not syllables:
+        return city
+    word = syllables[0] + "".join(("'" if s[:1] in "aoe" else "") + s for s in syllables[1:])
+    return word[:1].upper() + word[1:]
+
+
+def on_english_pages() -> bool:
+    return not (get_language() or "zh-hans").startswith("zh")
+
+
+def province_label(code: str, province: str) -> str:
+    """The province as the page's language names it: 江苏省 on Chinese pages, Jiangsu on English ones."""
+    if on_english_pages():
+        return PROVINCES_EN.get(code[:2], province)
+    return province
+
+
+def city_label(city: str, city_en: str = "") -> str:
+    """The city as the page's language names it: 徐州市, or its English name (typed in, else pinyin; a
+    province-level name typed where a city was asked, 江苏省, is named as the province)."""
+    if not on_english_pages():
+        return city
+    if city_en:
+        return city_en
+    province_code = _PROVINCE_CODES.get(city.strip())
+    return PROVINCES_EN[province_code] if province_code else city_in_pinyin(city)
 
 
 def validate_division_code(value: str) -> None:

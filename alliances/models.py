@@ -22,7 +22,7 @@ from wagtail.search import index
 
 from portal.choices import ChoiceLabelsMixin
 
-from .divisions import PROVINCES, province_for, validate_division_code
+from .divisions import PROVINCES, city_label, province_for, province_label, validate_division_code
 
 ascii_slug = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("只能使用小写字母、数字和连字符（拼音），例如 huaihai。")
@@ -207,6 +207,15 @@ class Agency(ChoiceLabelsMixin, index.Indexed, models.Model):
         _("省份"), max_length=20, blank=True, help_text=_("留空时按行政区划代码自动填写。")
     )
     city = models.CharField(_("城市"), max_length=30, help_text=_("例如：徐州市"))
+    city_en = models.CharField(
+        _("城市英文名"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "英文界面显示。留空时按汉语拼音自动生成（徐州市 → Xuzhou）；"
+            "读音特殊的地名请填写，例如长治市填 Changzhi。"
+        ),
+    )
     division_code = models.CharField(
         _("行政区划代码"),
         max_length=6,
@@ -229,6 +238,7 @@ class Agency(ChoiceLabelsMixin, index.Indexed, models.Model):
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("short_name"), FieldPanel("kind")]),
         FieldRowPanel([FieldPanel("division_code"), FieldPanel("province"), FieldPanel("city")]),
+        FieldPanel("city_en"),
         FieldPanel("address"),
         FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
         FieldPanel("is_active"),
@@ -283,6 +293,15 @@ class Agency(ChoiceLabelsMixin, index.Indexed, models.Model):
     @property
     def group_name(self) -> str:
         return f"成员单位：{self.name}"
+
+    @property
+    def city_label(self) -> str:
+        """The city in the page's language (``divisions.city_label``)."""
+        return city_label(self.city, self.city_en)
+
+    @property
+    def province_label(self) -> str:
+        return province_label(self.division_code, self.province)
 
 
 class MembershipRole(models.TextChoices):

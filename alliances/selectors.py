@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
+from .divisions import city_label, province_label
 from .models import Agency, Alliance, Membership, MembershipRole
 
 
@@ -13,7 +14,17 @@ class CityMembers:
     province: str
     city: str
     division_code: str
+    city_en: str = ""
     agencies: list = field(default_factory=list)
+
+    @property
+    def city_label(self) -> str:
+        """The city in the page's language: 徐州市, or Xuzhou on English pages."""
+        return city_label(self.city, self.city_en)
+
+    @property
+    def province_label(self) -> str:
+        return province_label(self.division_code, self.province)
 
 
 @dataclass
@@ -55,7 +66,8 @@ def alliance_profile(*, alliance: Alliance) -> AllianceProfile:
     for membership in memberships:
         agency = membership.agency
         entry = cities.setdefault(
-            agency.division_code, CityMembers(agency.province, agency.city, agency.division_code)
+            agency.division_code,
+            CityMembers(agency.province, agency.city, agency.division_code, city_en=agency.city_en),
         )
         entry.agencies.append(agency)
         if membership.role == MembershipRole.SECRETARIAT:

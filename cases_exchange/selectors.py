@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from alliances.divisions import city_label, province_label
 from alliances.models import Agency, Membership
 from portal.pagination import LIST_CAP, capped_count
 
@@ -371,6 +372,7 @@ def city_stats(*, actor: Actor, days: int = 365) -> list[dict]:
         )
         .order_by("agency__division_code")
     )
+    typed = dict(Agency.objects.exclude(city_en="").values_list("city", "city_en"))  # English names
     rows = []
     seen = set()
     for row in received_rows:
@@ -379,6 +381,7 @@ def city_stats(*, actor: Actor, days: int = 365) -> list[dict]:
         rows.append(
             {
                 "city": city,
+                "city_label": city_label(city, typed.get(city, "")),
                 "sent": sent.get(city, 0),
                 "received": row["received"],
                 "open": row["open"],
@@ -386,7 +389,14 @@ def city_stats(*, actor: Actor, days: int = 365) -> list[dict]:
             }
         )
     rows.extend(
-        {"city": city, "sent": n, "received": 0, "open": 0, "overdue": 0}
+        {
+            "city": city,
+            "city_label": city_label(city, typed.get(city, "")),
+            "sent": n,
+            "received": 0,
+            "open": 0,
+            "overdue": 0,
+        }
         for city, n in sent.items()
         if city not in seen
     )
@@ -416,7 +426,8 @@ def audit_events(*, actor: Actor, action: str = "", lead_reference: str = ""):
 
 
 def tip_cities() -> list[tuple[str, str]]:
-    """``(division_code, "省 · 城市")`` for every city with an agency that receives public tips."""
+    """``(division_code, "省 · 城市")`` for every city with an agency that receives public tips, named in
+    the page's language ("Jiangsu · Xuzhou" on English pages)."""
     rows = (
         Agency.objects.filter(
             is_active=True,
@@ -424,8 +435,12 @@ def tip_cities() -> list[tuple[str, str]]:
             memberships__is_active=True,
             memberships__alliance__is_active=True,
         )
-        .values_list("division_code", "province", "city")
+        .values_list("division_code", "province", "city", "city_en")
         .distinct()
         .order_by("division_code")
     )
-    return [(code, f"{province} · {city}") for code, province, city in rows]
+    named = {}
+    for code, province, city, city_en in rows:  # agencies of one city may differ in a blank English name
+        if code not in named or city_en:
+            named[code] = f"{province_label(code, province)} · {city_label(city, city_en)}"
+    return list(named.items())

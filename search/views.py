@@ -6,12 +6,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import translate_url
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _lazy
 
+from alliances.divisions import city_label, on_english_pages
+from alliances.models import Agency, Alliance
 from cases_exchange.models import IPType
 from search.selectors import FACETS, MAX_RESULTS, autocomplete_for_user, last_page, search_for_user
 from search.types import KIND_LABELS
@@ -28,6 +31,23 @@ FACET_LABELS = {
 
 #: Facets whose values are codes, and what they are called on the page.
 VALUE_LABELS = {"kind": KIND_LABELS, "ip_type": dict(IPType.choices)}
+
+
+def _english_place_names(facet: str, values) -> dict:
+    """On English pages, the alliance and city facets' values — the Chinese names the index keeps — by
+    their English names (the alliance's, the city's typed in or in pinyin); nothing on Chinese pages."""
+    if not on_english_pages() or facet not in ("alliance", "city"):
+        return {}
+    if facet == "alliance":  # the index names an alliance by its short name where it has one
+        alliances = Alliance.objects.filter(Q(name__in=values) | Q(short_name__in=values)).exclude(name_en="")
+        return {
+            name: name_en
+            for short_name, full_name, name_en in alliances.values_list("short_name", "name", "name_en")
+            for name in (short_name, full_name)
+            if name
+        }
+    typed = dict(Agency.objects.filter(city__in=values).exclude(city_en="").values_list("city", "city_en"))
+    return {value: city_label(value, typed.get(value, "")) for value in values}
 
 
 def _in_page_language(url: str) -> str:
@@ -70,8 +90,9 @@ def search_page(request):
             continue
         chosen = set(filters.get(name, ()))
         items = []
+        labels = {**VALUE_LABELS.get(name, {}), **_english_place_names(name, [v for v, _n in values[:12]])}
         for value, count in values[:12]:
-            label = str(VALUE_LABELS.get(name, {}).get(value, value))
+            label = str(labels.get(value, value))
             selected = value in chosen
             toggled = sorted(chosen - {value}) if selected else sorted(chosen | {value})
             url = link(**{name: toggled})

@@ -590,6 +590,17 @@ class TestWorkspace:
         html = client.get("/en/leads/").content.decode()
         assert "Received leads" in html
 
+    def test_city_statistics_name_the_cities_in_the_page_language(self, client, world):
+        send_to_b(world)  # from 徐州 to 宿迁
+        client.force_login(world.users["B_officer"])
+
+        def cities(path):
+            page = parse_html(client.get(path))
+            return [td.get_text(strip=True) for td in page.select("tbody td:first-child")]
+
+        assert {"Xuzhou", "Suqian"} <= set(cities("/en/leads/stats/"))
+        assert {"徐州市", "宿迁市"} <= set(cities("/leads/stats/"))
+
 
 class TestNotificationsPages:
     def test_unread_counter_and_mark_read(self, client, world):

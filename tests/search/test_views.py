@@ -187,3 +187,19 @@ def test_english_results_lead_to_english_pages(client, site_index):
     assert links
     assert all(link.startswith("/en/") for link in links), links
     assert all(link.removeprefix("/en") in chinese for link in links)
+
+
+def test_english_facets_name_alliances_and_cities_in_english(client, site_index):
+    from bs4 import BeautifulSoup
+
+    def facet(path, heading):
+        page = BeautifulSoup(client.get(path, {"q": "知识产权"}).content.decode(), "html.parser")
+        group = next(s for s in page.select(".search-facets section") if s.h2.get_text(strip=True) == heading)
+        return [a.get_text(strip=True) for a in group.select("a")]
+
+    assert "Huaihai Economic Zone IP Protection Alliance" in facet("/en/search/", "Alliance")
+    english_cities = facet("/en/search/", "City")
+    assert "Xuzhou" in english_cities
+    assert not any("市" in city for city in english_cities), english_cities
+    # Chinese pages keep the names the index holds.
+    assert "徐州市" in facet("/search/", "城市")

@@ -1,0 +1,65 @@
+"""Place names on English pages: provinces by their English names, cities in pinyin unless typed in."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import translation
+
+from alliances.divisions import city_in_pinyin, city_label, province_label
+from alliances.models import Agency
+
+
+@pytest.mark.parametrize(
+    "city, english",
+    [
+        ("徐州市", "Xuzhou"),
+        ("连云港市", "Lianyungang"),
+        ("宿迁市", "Suqian"),
+        ("重庆市", "Chongqing"),
+        ("淮安市", "Huai'an"),  # an apostrophe where a syllable starts with a vowel
+        ("西安市", "Xi'an"),
+        ("黔东南苗族侗族自治州", "Qiandongnanmiaozudongzu"),
+        ("Xuzhou", "Xuzhou"),  # already in letters
+    ],
+)
+def test_a_city_is_written_in_pinyin_as_one_capitalised_word(city, english):
+    assert city_in_pinyin(city) == english
+
+
+def test_labels_follow_the_page_language():
+    with translation.override("en"):
+        assert province_label("610100", "陕西省") == "Shaanxi"  # not Shanxi, which is 山西
+        assert province_label("320300", "江苏省") == "Jiangsu"
+        assert city_label("长治市", "Changzhi") == "Changzhi"  # typed in: pinyin would read 长 as zhang
+        assert city_label("江苏省") == "Jiangsu"  # a province typed where a city was asked
+    with translation.override("zh-hans"):
+        assert province_label("320300", "江苏省") == "江苏省"
+        assert city_label("长治市", "Changzhi") == "长治市"
+
+
+def test_english_alliance_page_names_its_cities_and_provinces_in_english(
+    client, demo, django_capture_on_commit_callbacks
+):
+    def cities(path):
+        page = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        return [h.get_text(" ", strip=True) for h in page.select(".city h3")]
+
+    english = cities("/en/alliances/huaihai/")
+    assert "Xuzhou Jiangsu · 320300" in english
+    assert not any("市" in heading or "省" in heading for heading in english), english
+    assert "徐州市 江苏省 · 320300" in cities("/alliances/huaihai/")
+    # An English name typed in by an editor is the one shown.
+    with django_capture_on_commit_callbacks(execute=True):  # the cached page goes stale on commit
+        for agency in Agency.objects.filter(city="徐州市"):
+            agency.city_en = "Xuzhou City"
+            agency.save()
+    assert "Xuzhou City Jiangsu · 320300" in cities("/en/alliances/huaihai/")
+
+
+def test_the_english_tip_form_offers_cities_in_english(client, demo):
+    def options(path):
+        page = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        return [o.get_text(strip=True) for o in page.select("select[name=city] option") if o.get("value")]
+
+    assert "Jiangsu · Suqian" in options("/en/tips/new/")
+    assert "Sichuan · Chengdu" in options("/en/tips/new/")
+    assert "江苏省 · 宿迁市" in options("/tips/new/")
