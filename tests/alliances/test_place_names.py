@@ -9,7 +9,7 @@ from alliances.models import Agency
 
 
 @pytest.mark.parametrize(
-    "city, english",
+    ("city", "english"),
     [
         ("徐州市", "Xuzhou"),
         ("连云港市", "Lianyungang"),
