@@ -29,6 +29,10 @@ FACET_LABELS = {
 }
 
 
+#: Kinds with no date of their own: the index dates them by first publication (for the year facet), which
+#: on a result would read as the date of an alliance or a section page.
+UNDATED_KINDS = {"alliance", "page", "agency"}
+
 #: Facets whose values are codes, and what they are called on the page.
 VALUE_LABELS = {"kind": KIND_LABELS, "ip_type": dict(IPType.choices)}
 
@@ -106,7 +110,12 @@ def search_page(request):
         "q": text,
         "results": results,
         "hits": [
-            {"hit": h, "kind_label": KIND_LABELS.get(h.kind, h.kind), "url": _in_page_language(h.url)}
+            {
+                "hit": h,
+                "kind_label": KIND_LABELS.get(h.kind, h.kind),
+                "url": _in_page_language(h.url),
+                "date": None if h.kind in UNDATED_KINDS else h.date,
+            }
             for h in results.hits
         ],
         "facets": facets,

@@ -203,3 +203,16 @@ def test_english_facets_name_alliances_and_cities_in_english(client, site_index)
     assert not any("市" in city for city in english_cities), english_cities
     # Chinese pages keep the names the index holds.
     assert "徐州市" in facet("/search/", "城市")
+
+
+def test_results_date_only_what_has_a_date_of_its_own(client, site_index):
+    from bs4 import BeautifulSoup
+
+    def hits(q):
+        page = BeautifulSoup(client.get("/search/", {"q": q}).content.decode(), "html.parser")
+        return {h.h2.get_text(strip=True): h.select_one("time") for h in page.select(".search-hit")}
+
+    alliance = hits("淮海经济区知识产权保护联盟")
+    assert alliance["淮海经济区知识产权保护联盟"] is None  # first published is not a date of the alliance
+    news = [time for title, time in hits("知识产权").items() if time is not None]
+    assert news, "news and policy documents keep their dates"
