@@ -94,6 +94,12 @@ class SiteContact(BaseSiteSetting):
 
     organisation = models.CharField(_("主办单位"), max_length=120, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    organisation_en = models.CharField(
+        _("主办单位（英文）"), max_length=200, blank=True, help_text=_("英文界面的页脚显示；留空则显示中文。")
+    )
+    address_en = models.CharField(
+        _("地址（英文）"), max_length=200, blank=True, help_text=_("英文界面的页脚显示；留空则显示中文。")
+    )
     phone = models.CharField(_("电话"), max_length=40, blank=True)
     email = models.EmailField(_("邮箱"), blank=True)
     icp_number = models.CharField(_("ICP 备案号"), max_length=60, blank=True)
@@ -172,6 +178,12 @@ class BasePage(Page):
     def label(self) -> str:
         """The title in the interface language: ``english_title`` under ``/en/`` when there is one."""
         return in_interface_language(self.title, self.english_title)
+
+    @property
+    def intro_label(self):
+        """The introduction of a page that has one, in the interface language: ``intro_en`` under ``/en/``
+        when an editor wrote it, else ``intro``."""
+        return in_interface_language(getattr(self, "intro", ""), getattr(self, "intro_en", ""))
 
 
 def paginate(request, queryset, per_page: int):
@@ -267,8 +279,14 @@ class ContentPage(BasePage):
     """A generic content page (关于我们, 办事指南 …) built from the shared blocks."""
 
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"))
+    body_en = StreamField(
+        BaseStreamBlock(),
+        verbose_name=_("英文正文"),
+        blank=True,
+        help_text=_("英文界面显示；留空则显示中文正文。"),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("body")]
+    content_panels = [*Page.content_panels, FieldPanel("body"), FieldPanel("body_en")]
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
     parent_page_types = ["portal.HomePage", "portal.ContentPage"]
     subpage_types = ["portal.ContentPage"]
@@ -276,13 +294,24 @@ class ContentPage(BasePage):
     class Meta:
         verbose_name = _("内容页")
 
+    @property
+    def body_label(self):
+        """The body in the interface language: ``body_en`` under ``/en/`` when an editor wrote it."""
+        return in_interface_language(self.body, self.body_en)
+
 
 class AllianceIndexPage(BasePage):
     """Lists the alliances the portal serves (联盟介绍)."""
 
     intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+    intro_en = RichTextField(
+        _("英文导语"),
+        blank=True,
+        features=["bold", "link"],
+        help_text=_("英文界面显示；留空则显示中文导语。"),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("intro_en")]
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.AlliancePage"]
     max_count = 1
@@ -313,9 +342,21 @@ class AlliancePage(BasePage):
         "alliances.Alliance", on_delete=models.PROTECT, related_name="page", verbose_name=_("联盟")
     )
     intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
+    intro_en = RichTextField(
+        _("英文导语"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("英文界面显示；留空则显示中文导语（或联盟简介）。"),
+    )
     body = StreamField(BaseStreamBlock(), verbose_name=_("补充内容"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("alliance"), FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("alliance"),
+        FieldPanel("intro"),
+        FieldPanel("intro_en"),
+        FieldPanel("body"),
+    ]
     search_fields = [*BasePage.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["portal.AllianceIndexPage"]
     subpage_types = []
@@ -335,9 +376,15 @@ class NewsIndexPage(BasePage):
     """News listing (新闻动态), newest first, ten to a page."""
 
     intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+    intro_en = RichTextField(
+        _("英文导语"),
+        blank=True,
+        features=["bold", "link"],
+        help_text=_("英文界面显示；留空则显示中文导语。"),
+    )
     per_page = 10
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("intro_en")]
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.NewsPage"]
 
@@ -377,9 +424,15 @@ class PolicyIndexPage(BasePage):
     """Policy documents (政策文件), filterable by issuing city and year."""
 
     intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+    intro_en = RichTextField(
+        _("英文导语"),
+        blank=True,
+        features=["bold", "link"],
+        help_text=_("英文界面显示；留空则显示中文导语。"),
+    )
     per_page = 10
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("intro_en")]
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.PolicyDocumentPage"]
 

@@ -49,7 +49,7 @@ def breadcrumbs(page) -> list:
     return list(page.get_ancestors().filter(depth__gte=2).specific())
 
 
-CONTACT_FIELDS = ("organisation", "address", "phone", "email", "icp_number")
+CONTACT_FIELDS = ("organisation", "address", "organisation_en", "address_en", "phone", "email", "icp_number")
 
 
 def site_contact(request) -> dict:
@@ -64,4 +64,13 @@ def site_contact(request) -> dict:
         setting = SiteContact.for_site(site) if site is not None else None
         contact = {name: getattr(setting, name, "") for name in CONTACT_FIELDS}
         cache.set(key, contact, 3600)
-    return contact
+    from .models import in_interface_language
+
+    return {
+        **contact,
+        # In the page's language: the English an editor wrote on English pages, else the Chinese.
+        "organisation_label": in_interface_language(
+            contact["organisation"], contact.get("organisation_en", "")
+        ),
+        "address_label": in_interface_language(contact["address"], contact.get("address_en", "")),
+    }

@@ -57,6 +57,16 @@ def _child(parent: Page, model, slug: str, report: DemoReport, **fields):
     return page
 
 
+def _english(page, **fields) -> None:
+    """Give a page of a demo built before its English fields existed their demo text — only a page no
+    editor has touched since the demo published it (one revision), so an editor's choice stands."""
+    missing = {name: value for name, value in fields.items() if value and not getattr(page, name)}
+    if missing and page.revisions.count() == 1 and not page.has_unpublished_changes:
+        for name, value in missing.items():
+            setattr(page, name, value)
+        page.save_revision().publish()
+
+
 HERO_TITLE = "知识产权保护协作门户"
 HERO_TITLE_EN = "IP Protection Collaboration Portal"
 HERO_TEXT_EN = (
@@ -144,6 +154,7 @@ def _alliances(report: DemoReport) -> None:
 
 
 def _pages(home: HomePage, report: DemoReport) -> None:
+    english = {"intro_en": ALLIANCES_INTRO_EN}
     alliance_index = _child(
         home,
         AllianceIndexPage,
@@ -153,9 +164,12 @@ def _pages(home: HomePage, report: DemoReport) -> None:
         english_title="Alliances",
         show_in_menus=True,
         intro="<p>门户服务的跨区域知识产权保护联盟与合作机制。成员城市、成员单位和秘书处信息来自联盟登记数据。</p>",
+        **english,
     )
+    _english(alliance_index, **english)
     for alliance in Alliance.objects.filter(is_active=True).order_by("pk"):
-        _child(
+        english = {"intro_en": ALLIANCE_DETAILS.get(alliance.name, {}).get("intro_en", "")}
+        page = _child(
             alliance_index,
             AlliancePage,
             alliance.slug,
@@ -164,7 +178,9 @@ def _pages(home: HomePage, report: DemoReport) -> None:
             english_title=alliance.name_en,
             alliance=alliance,
             listing_summary=alliance.description[:200],
+            **english,
         )
+        _english(page, **english)
     news_index = _child(
         home, NewsIndexPage, "news", report, title="新闻动态", english_title="News", show_in_menus=True
     )
@@ -189,7 +205,9 @@ def _pages(home: HomePage, report: DemoReport) -> None:
         english_title="Policy documents",
         show_in_menus=True,
         intro="<p>各成员城市知识产权保护与运用相关政策文件全文。</p>",
+        intro_en=POLICIES_INTRO_EN,
     )
+    _english(policy_index, intro_en=POLICIES_INTRO_EN)
     for spec in SPECS:
         _child(
             policy_index,
@@ -205,7 +223,7 @@ def _pages(home: HomePage, report: DemoReport) -> None:
             listing_summary=spec.summary,
             body=policy_blocks(spec),
         )
-    _child(
+    about = _child(
         home,
         ContentPage,
         "about",
@@ -228,7 +246,34 @@ def _pages(home: HomePage, report: DemoReport) -> None:
                 "线索的查看、修改、移送、导出和附件下载均记录审计日志。</p>",
             ),
         ],
+        body_en=ABOUT_EN,
     )
+    _english(about, body_en=ABOUT_EN)
+
+
+ALLIANCES_INTRO_EN = (
+    "<p>The cross-regional IP protection alliances and cooperation mechanisms the portal serves. Member "
+    "cities, member agencies and secretariats come from the alliances' registration data.</p>"
+)
+POLICIES_INTRO_EN = "<p>Full texts of the member cities' policy documents on protecting and using IP.</p>"
+ABOUT_EN = [
+    ("heading", {"text": "What the portal is for", "level": "h2"}),
+    (
+        "paragraph",
+        "<p>The IP Protection Collaboration Portal is where cross-regional IP protection alliances work "
+        "together and serve the public. Member agencies send each other case leads, ask for assistance in "
+        "cases, organise joint enforcement and hold regular consultations; the public can search the "
+        "mutually recognised protection lists, the credit of IP service agencies, typical cases and policy "
+        "documents.</p>",
+    ),
+    ("heading", {"text": "Information security", "level": "h2"}),
+    (
+        "paragraph",
+        "<p>A case lead is visible only to the member agencies it was sent to; nothing of a lead is ever "
+        "made public. Every view, change, transfer, export and attachment download of a lead is recorded "
+        "in the audit log.</p>",
+    ),
+]
 
 
 def _site_contact(home: HomePage) -> None:
@@ -239,6 +284,15 @@ def _site_contact(home: HomePage) -> None:
         contact.address = "江苏省徐州市 · 四川省成都市"
         contact.phone = "0516-83738888"
         contact.email = "ipp-portal@example.gov.cn"
+        contact.save()
+    if contact.organisation == "淮海经济区知识产权保护联盟秘书处 · 成渝知识产权保护合作秘书处" and not (
+        contact.organisation_en or contact.address_en
+    ):  # the demo's own contact, from before the footer had English fields
+        contact.organisation_en = (
+            "Secretariat of the Huaihai Economic Zone IP Protection Alliance · "
+            "Secretariat of the Chengdu–Chongqing IP Protection Cooperation"
+        )
+        contact.address_en = "Xuzhou, Jiangsu · Chengdu, Sichuan"
         contact.save()
 
 

@@ -13,6 +13,12 @@ ALLIANCE_DETAILS = {
             "覆盖江苏、安徽、河南、山东四省十个城市。成员单位之间建立线索通报、案件协办、联合执法、"
             "定期会商制度，共同打击跨区域知识产权侵权违法行为。"
         ),
+        "intro_en": (
+            "<p>The IP protection cooperation of the Huaihai Economic Zone, built on Xuzhou's work plan as a "
+            "national demonstration city for IP strength. It covers ten cities in Jiangsu, Anhui, Henan and "
+            "Shandong. Member agencies send each other case leads, assist in each other's cases, enforce "
+            "jointly and consult regularly against infringement that crosses city lines.</p>"
+        ),
         "founding_basis": "徐州市国家知识产权强市建设示范城市工作方案（徐州市人民政府，2022年）",
         "founded_on": date(2022, 10, 26),
         "contact_phone": "0516-83738888",
@@ -30,6 +36,13 @@ ALLIANCE_DETAILS = {
             "成渝地区双城经济圈建设中的知识产权保护合作。成都、重庆与成德眉资同城化城市推动"
             "重点品牌、高价值专利、优质地理标志产品保护名录互认，调解结果互认，跨区域信息共享，"
             "并建立知识产权服务机构信用档案和失信联合惩戒机制。"
+        ),
+        "intro_en": (
+            "<p>IP protection cooperation in the Chengdu–Chongqing economic circle. Chengdu, Chongqing and "
+            "the cities integrating with Chengdu (Deyang, Meishan, Ziyang) recognise each other's lists of "
+            "key brands, high-value patents and quality geographical-indication products and each other's "
+            "mediation outcomes, share information across the region, and keep credit records of IP "
+            "service agencies with joint measures against those that break trust.</p>"
         ),
         "founding_basis": "成都市知识产权保护和运用“十四五”规划（成都市市场监督管理局，2021年）",
         "founded_on": date(2021, 12, 1),

@@ -150,3 +150,48 @@ def test_chinese_messages_are_found_in_the_first_catalogue():
     assert missing == []
     # Wagtail's own strings keep their Chinese.
     assert trans_real.translation("zh-hans").gettext("Dashboard") != "Dashboard"
+
+
+def test_english_pages_show_the_editors_english_texts(client, demo):
+    from bs4 import BeautifulSoup
+
+    def text(path, selector):
+        page = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        return page.select_one(selector).get_text(" ", strip=True)
+
+    about = text("/en/about/", "article")
+    assert "What the portal is for" in about
+    assert "门户定位" not in about
+    assert "门户定位" in text("/about/", "article")
+    assert text("/en/alliances/", ".lead").startswith("The cross-regional IP protection alliances")
+    assert text("/en/policies/", ".lead").startswith("Full texts of the member cities'")
+    assert "ten cities in Jiangsu, Anhui, Henan and Shandong" in text("/en/alliances/huaihai/", "main")
+    footer = text("/en/", ".site-footer")
+    assert "Secretariat of the Huaihai Economic Zone IP Protection Alliance" in footer
+    assert "Xuzhou, Jiangsu" in footer
+    assert "淮海经济区知识产权保护联盟秘书处" in text("/", ".site-footer")
+
+
+def test_an_english_text_left_blank_falls_back_to_the_chinese(
+    client, demo, django_capture_on_commit_callbacks
+):
+    from portal.models import PolicyIndexPage
+
+    policies = PolicyIndexPage.objects.get()
+    policies.intro_en = ""
+    with django_capture_on_commit_callbacks(execute=True):  # the cached page goes stale on commit
+        policies.save_revision().publish()
+    assert "各成员城市知识产权保护与运用相关政策文件全文" in client.get("/en/policies/").content.decode()
+
+
+def test_a_demo_built_before_the_english_fields_gets_them_unless_an_editor_changed_the_page(demo):
+    from portal.demo.build import demo_build
+    from portal.models import AllianceIndexPage, ContentPage
+
+    about, alliances = ContentPage.objects.get(slug="about"), AllianceIndexPage.objects.get()
+    about.body_en = []
+    about.save_revision().publish()  # an editor's own revision
+    AllianceIndexPage.objects.filter(pk=alliances.pk).update(intro_en="")  # as migrated: blank
+    demo_build()
+    assert len(ContentPage.objects.get(pk=about.pk).body_en) == 0  # left as the editor published it
+    assert AllianceIndexPage.objects.get().intro_en.startswith("<p>The cross-regional")
