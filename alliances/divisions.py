@@ -6,8 +6,9 @@ fill in the province name.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from portal.languages import on_english_pages
 
 PROVINCES = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
@@ -56,10 +57,6 @@ def city_in_pinyin(city: str) -> str:
         return city
     word = syllables[0] + "".join(("'" if s[:1] in "aoe" else "") + s for s in syllables[1:])
     return word[:1].upper() + word[1:]
-
-
-def on_english_pages() -> bool:
-    return not (get_language() or "zh-hans").startswith("zh")
 
 
 def province_label(code: str, province: str) -> str:

@@ -11,7 +11,6 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -22,6 +21,7 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .cache import mark_public
+from .languages import in_interface_language
 from .selectors import public_only
 from .slugs import pinyin_slug
 
@@ -131,13 +131,6 @@ class PortalPageForm(WagtailAdminPageForm):
             cleaned["slug"] = slug
             self.instance.slug = slug
         return cleaned
-
-
-def in_interface_language(chinese: str, english: str) -> str:
-    """``english`` on English pages when an editor wrote it, else ``chinese``."""
-    if english and not (get_language() or "").startswith("zh"):
-        return english
-    return chinese
 
 
 class BasePage(Page):

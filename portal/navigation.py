@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from .cache import current_generation
+from .languages import in_interface_language
 from .selectors import public_only
 
 
@@ -64,8 +65,6 @@ def site_contact(request) -> dict:
         setting = SiteContact.for_site(site) if site is not None else None
         contact = {name: getattr(setting, name, "") for name in CONTACT_FIELDS}
         cache.set(key, contact, 3600)
-    from .models import in_interface_language
-
     return {
         **contact,
         # In the page's language: the English an editor wrote on English pages, else the Chinese.

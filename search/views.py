@@ -13,9 +13,10 @@ from django.urls import translate_url
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _lazy
 
-from alliances.divisions import city_label, on_english_pages
+from alliances.divisions import city_label
 from alliances.models import Agency, Alliance
 from cases_exchange.models import IPType
+from portal.languages import on_english_pages
 from search.selectors import FACETS, MAX_RESULTS, autocomplete_for_user, last_page, search_for_user
 from search.types import KIND_LABELS
 

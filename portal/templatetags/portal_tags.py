@@ -4,6 +4,7 @@ from django import template
 from wagtail.models import Page
 
 from portal import navigation
+from portal.languages import on_english_pages
 
 register = template.Library()
 
@@ -47,11 +48,9 @@ def label(page):
 @register.filter
 def cn_date(value):
     """A date as 2026年11月21日 in Chinese, 2026-11-21 otherwise."""
-    from django.utils.translation import get_language
-
     if not value:
         return ""
-    if (get_language() or "").startswith("zh"):
+    if not on_english_pages():
         return f"{value.year}年{value.month}月{value.day}日"
     return value.isoformat()
 

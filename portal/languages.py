@@ -1,0 +1,15 @@
+"""The language of the page being built, for texts given in both Chinese and English — an editor's
+English fields, place names, dates."""
+
+from django.utils.translation import get_language
+
+
+def on_english_pages() -> bool:
+    """Whether the page is in English (under ``/en/``); Chinese — the site's language — otherwise, and
+    when no language is active."""
+    return not (get_language() or "zh-hans").startswith("zh")
+
+
+def in_interface_language(chinese, english):
+    """``english`` on English pages when an editor wrote it, else ``chinese``."""
+    return english if english and on_english_pages() else chinese
