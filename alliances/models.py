@@ -5,6 +5,7 @@ without a deployment. Agencies (成员单位) are the unit of trust for everythi
 each has its own Django group, and object permissions on leads are granted to that group.
 """
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -170,6 +172,11 @@ class AllianceMechanism(Orderable):
         return self.name
 
 
+#: An English place name: Latin letters (with pinyin's tone marks), spaces, apostrophes, hyphens, dots
+#: and brackets — "Xuzhou", "Huai'an", "Suzhou (Anhui)".
+_LATIN_PLACE_NAME = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F '’.()-]*")
+
+
 class AgencyKind(models.TextChoices):
     """What kind of authority a member agency is; drives who may receive which lead later."""
 
@@ -289,6 +296,49 @@ class Agency(ChoiceLabelsMixin, index.Indexed, models.Model):
                     % {"code": self.division_code, "expected": province_for(self.division_code)}
                 }
             )
+        self.city_en = " ".join(self.city_en.split())
+        if self.city_en and not _LATIN_PLACE_NAME.fullmatch(self.city_en):
+            raise ValidationError({"city_en": _("城市英文名请用拉丁字母书写，例如 Xuzhou、Huai'an。")})
+        self._clean_against_other_agencies()
+
+    def _clean_against_other_agencies(self) -> None:
+        """A city has one division code and one English name across its agencies: public tips reach a
+        city's agencies by its code, so a code mistyped as another city's would send them elsewhere."""
+        if not (self.city and self.division_code):
+            return
+        others = Agency.objects.exclude(pk=self.pk).filter(
+            Q(division_code=self.division_code) | Q(city=self.city)
+        )
+        for other in others.order_by("pk"):
+            if other.division_code == self.division_code and other.city != self.city:
+                raise ValidationError(
+                    {
+                        "division_code": _(
+                            "代码 %(code)s 是%(city)s的行政区划代码（%(agency)s），"
+                            "与城市“%(own)s”不符，请核对。"
+                        )
+                        % {
+                            "code": self.division_code,
+                            "city": other.city,
+                            "agency": other.name,
+                            "own": self.city,
+                        }
+                    }
+                )
+            if other.city == self.city and other.division_code != self.division_code:
+                raise ValidationError(
+                    {
+                        "division_code": _("%(city)s的行政区划代码是 %(code)s（%(agency)s），请核对。")
+                        % {"city": self.city, "code": other.division_code, "agency": other.name}
+                    }
+                )
+            if self.city_en and other.city_en and other.city_en != self.city_en:
+                raise ValidationError(
+                    {
+                        "city_en": _("同一城市的英文名应一致：%(agency)s 填的是 %(name)s。")
+                        % {"agency": other.name, "name": other.city_en}
+                    }
+                )
 
     @property
     def group_name(self) -> str:

@@ -70,6 +70,7 @@ def alliance_profile(*, alliance: Alliance) -> AllianceProfile:
             CityMembers(agency.province, agency.city, agency.division_code, city_en=agency.city_en),
         )
         entry.agencies.append(agency)
+        entry.city_en = entry.city_en or agency.city_en  # typed on any of the city's agencies
         if membership.role == MembershipRole.SECRETARIAT:
             secretariat.append(agency)
     return AllianceProfile(

@@ -63,3 +63,45 @@ def test_the_english_tip_form_offers_cities_in_english(client, demo):
     assert "Jiangsu · Suqian" in options("/en/tips/new/")
     assert "Sichuan · Chengdu" in options("/en/tips/new/")
     assert "江苏省 · 宿迁市" in options("/tips/new/")
+
+
+def test_an_english_city_name_typed_on_any_agency_of_the_city_names_it(
+    client, demo, django_capture_on_commit_callbacks
+):
+    court = Agency.objects.filter(city="宿州市").order_by("division_code", "kind", "name").first()
+    last = Agency.objects.filter(city="宿州市").exclude(pk=court.pk).last()
+    with django_capture_on_commit_callbacks(execute=True):
+        last.city_en = "Suzhou (Anhui)"
+        last.full_clean()
+        last.save()
+    page = BeautifulSoup(client.get("/en/alliances/huaihai/").content.decode(), "html.parser")
+    assert "Suzhou (Anhui) Anhui · 341300" in [h.get_text(" ", strip=True) for h in page.select(".city h3")]
+
+
+def test_an_agency_is_refused_a_code_or_english_name_that_belongs_to_another_city(demo):
+    from django.core.exceptions import ValidationError
+
+    suzhou = Agency.objects.filter(city="宿州市").first()
+    suzhou.division_code, suzhou.province = "320300", ""  # 徐州's: tips for 徐州 would reach it
+    with pytest.raises(ValidationError) as refused:
+        suzhou.full_clean()
+    assert "代码 320300 是徐州市的行政区划代码" in str(refused.value.message_dict["division_code"])
+    suzhou.refresh_from_db()
+    suzhou.city = "徐州市"  # the city changed instead, to one that has another code
+    suzhou.division_code = "341300"
+    with pytest.raises(ValidationError) as refused:
+        suzhou.full_clean()
+    assert "徐州市的行政区划代码是 320300" in str(refused.value.message_dict["division_code"])
+    suzhou.refresh_from_db()
+    suzhou.city_en = "宿州 "
+    with pytest.raises(ValidationError) as refused:
+        suzhou.full_clean()
+    assert "拉丁字母" in str(refused.value.message_dict["city_en"])
+    Agency.objects.filter(city="宿州市").exclude(pk=suzhou.pk).update(city_en="Suzhou (Anhui)")
+    suzhou.city_en = "Suzhou"
+    with pytest.raises(ValidationError) as refused:
+        suzhou.full_clean()
+    assert "同一城市的英文名应一致" in str(refused.value.message_dict["city_en"])
+    suzhou.city_en = "  Suzhou   (Anhui) "
+    suzhou.full_clean()
+    assert suzhou.city_en == "Suzhou (Anhui)"
