@@ -195,3 +195,24 @@ def test_a_demo_built_before_the_english_fields_gets_them_unless_an_editor_chang
     demo_build()
     assert len(ContentPage.objects.get(pk=about.pk).body_en) == 0  # left as the editor published it
     assert AllianceIndexPage.objects.get().intro_en.startswith("<p>The cross-regional")
+
+
+def test_lists_name_a_page_by_its_english_title_on_english_pages(
+    client, demo, django_capture_on_commit_callbacks
+):
+    from bs4 import BeautifulSoup
+
+    from portal.models import PolicyDocumentPage
+
+    policy = PolicyDocumentPage.objects.live().order_by("-issued_on").first()
+    policy.english_title = "Opinions on coordinated IP protection"
+    with django_capture_on_commit_callbacks(execute=True):
+        policy.save_revision().publish()
+
+    def titles(path):
+        page = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        return [a.get_text(strip=True) for a in page.select(".card-list__title")]
+
+    assert "Opinions on coordinated IP protection" in titles("/en/policies/")
+    assert "Opinions on coordinated IP protection" in titles("/en/")
+    assert policy.title in titles("/policies/")
