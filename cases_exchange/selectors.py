@@ -365,10 +365,12 @@ def city_stats(*, actor: Actor, days: int = 365) -> list[dict]:
     received_rows = (
         LeadRecipient.objects.filter(lead__in=visible)
         .values("agency__city", "agency__division_code")
+        # Leads, not recipient rows: a lead sent to the whole alliance reaches each of a city's agencies,
+        # and is still one lead the city received.
         .annotate(
-            received=Count("pk"),
-            open=Count("pk", filter=~Q(status__in=FINISHED_STATUSES)),
-            overdue=Count("pk", filter=_overdue_q(today)),
+            received=Count("lead", distinct=True),
+            open=Count("lead", distinct=True, filter=~Q(status__in=FINISHED_STATUSES)),
+            overdue=Count("lead", distinct=True, filter=_overdue_q(today)),
         )
         .order_by("agency__division_code")
     )

@@ -590,6 +590,24 @@ class TestWorkspace:
         html = client.get("/en/leads/").content.decode()
         assert "Received leads" in html
 
+    def test_city_statistics_count_leads_not_the_agencies_they_reached(self, client, world):
+        client.force_login(world.users["B_officer"])
+
+        def suqian():
+            page = parse_html(client.get("/leads/stats/"))
+            row = next((tr for tr in page.select("tbody tr") if tr.td.get_text(strip=True) == "宿迁市"), None)
+            cells = ("接收", "办理中")
+            return [
+                int(row.select_one(f'td[data-label="{c}"]').get_text(strip=True)) if row else 0 for c in cells
+            ]
+
+        before = suqian()
+        lead = LeadFactory(
+            author=world.users["A_officer"], distribution="alliance", alliance_ids=[world.huaihai.pk]
+        )
+        assert lead.recipients.filter(agency__city="宿迁市").count() > 1  # several 宿迁 agencies got it
+        assert suqian() == [before[0] + 1, before[1] + 1]
+
     def test_city_statistics_name_the_cities_in_the_page_language(self, client, world):
         send_to_b(world)  # from 徐州 to 宿迁
         client.force_login(world.users["B_officer"])
