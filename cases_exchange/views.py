@@ -64,6 +64,19 @@ from .presentation import LeadView, name_list, notification_text, notification_u
 PAGE_SIZE = 25
 
 
+def signed_in(view):
+    """Signed in, whoever: pages every user has in the workspace (notifications). ``request.actor`` is
+    set as for officers, so that the workspace menu offers what this user may use and nothing else."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.actor = actor_for_user(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def officer_required(view):
     """Signed in and working with leads (officer, liaison, secretariat of an active agency)."""
 
@@ -806,7 +819,7 @@ def sharing_groups(request):
 # --- notifications ----------------------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_GET
 def notification_list(request):
     rows = (
@@ -872,7 +885,7 @@ def notification_open(request, pk):
     return redirect(notification_url(notification))
 
 
-@login_required
+@signed_in
 def notification_preferences(request):
     preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
     if request.method == "POST":

@@ -621,6 +621,20 @@ class TestWorkspace:
 
 
 class TestNotificationsPages:
+    def test_the_workspace_menu_offers_on_every_page_what_the_user_may_use(self, client, world):
+        def menu(path):
+            return [a["href"] for a in parse_html(client.get(path)).select(".workspace-nav a")]
+
+        client.force_login(world.users["A_liaison"])
+        for path in ("/leads/", "/notifications/", "/notifications/preferences/"):
+            assert "/leads/audit/" in menu(path), path
+        # An editor has notifications but no lead workspace: no links that would only answer 403.
+        client.force_login(world.users["editor"])
+        for path in ("/notifications/", "/notifications/preferences/"):
+            links = menu(path)
+            assert links == ["/notifications/"], (path, links)
+        assert client.get("/leads/").status_code == 403
+
     def test_unread_counter_and_mark_read(self, client, world):
         send_to_b(world)
         client.force_login(world.users["B_officer"])
