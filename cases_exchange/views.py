@@ -887,18 +887,29 @@ def notification_open(request, pk):
 
 @signed_in
 def notification_preferences(request):
+    """Which notifications also come by e-mail. Every kind ticked is stored as "all" (so a kind added
+    later is e-mailed too); none ticked means no e-mail — never, as it once did, all of them."""
     preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    every_kind = Notification.Kind.values
     if request.method == "POST":
-        preference.email_enabled = request.POST.get("email_enabled") == "on"
-        kinds = [k for k in request.POST.getlist("email_kinds") if k in Notification.Kind.values]
-        preference.email_kinds = kinds
+        kinds = [k for k in every_kind if k in request.POST.getlist("email_kinds")]
+        preference.email_enabled = request.POST.get("email_enabled") == "on" and bool(kinds)
+        preference.email_kinds = [] if len(kinds) == len(every_kind) else kinds
         preference.save()
-        messages.success(request, _("通知设置已保存。"))
+        if request.POST.get("email_enabled") == "on" and not kinds:
+            messages.success(request, _("通知设置已保存：没有选择通知类型，不发送邮件。"))
+        else:
+            messages.success(request, _("通知设置已保存。"))
         return redirect("cases_exchange:notification_preferences")
+    chosen = set(preference.email_kinds or every_kind)
     return render(
         request,
         "cases_exchange/notification_preferences.html",
-        {"preference": preference, "kinds": Notification.Kind.choices, "section": "notifications"},
+        {
+            "preference": preference,
+            "kinds": [(value, label, value in chosen) for value, label in Notification.Kind.choices],
+            "section": "notifications",
+        },
     )
 
 

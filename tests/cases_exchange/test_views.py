@@ -621,6 +621,26 @@ class TestWorkspace:
 
 
 class TestNotificationsPages:
+    def test_unticking_every_kind_stops_e_mail_instead_of_sending_all(self, client, world):
+        from cases_exchange.models import NotificationPreference
+
+        user = world.users["B_officer"]
+        client.force_login(user)
+        page = parse_html(client.get("/notifications/preferences/"))
+        kinds = [box["value"] for box in page.select('input[name="email_kinds"]')]
+        assert kinds and all(box.has_attr("checked") for box in page.select('input[name="email_kinds"]'))
+        client.post("/notifications/preferences/", {"email_enabled": "on"})  # every kind unticked
+        preference = NotificationPreference.objects.get(user=user)
+        assert not any(preference.wants_email(kind) for kind in kinds)
+        page = parse_html(client.get("/notifications/preferences/"))
+        assert not page.select_one('input[name="email_enabled"]').has_attr("checked")
+        client.post("/notifications/preferences/", {"email_enabled": "on", "email_kinds": kinds[:1]})
+        preference.refresh_from_db()
+        assert [k for k in kinds if preference.wants_email(k)] == kinds[:1]
+        client.post("/notifications/preferences/", {"email_enabled": "on", "email_kinds": kinds})
+        preference.refresh_from_db()
+        assert preference.email_kinds == [] and all(preference.wants_email(k) for k in kinds)  # "all"
+
     def test_the_workspace_menu_offers_on_every_page_what_the_user_may_use(self, client, world):
         def menu(path):
             return [a["href"] for a in parse_html(client.get(path)).select(".workspace-nav a")]
