@@ -23,6 +23,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from portal.choices import ChoiceLabelsMixin
+from portal.languages import in_interface_language
 
 from .divisions import PROVINCES, city_label, province_for, province_label, validate_division_code
 
@@ -149,7 +150,13 @@ class Alliance(index.Indexed, ClusterableModel):
 
     @property
     def display_name(self):
-        return self.short_name or self.name
+        """The alliance named briefly: its short name (淮海联盟), or its English name on English pages."""
+        return in_interface_language(self.short_name or self.name, self.name_en)
+
+    @property
+    def label(self) -> str:
+        """The alliance's full name in the page's language (where its English name is known)."""
+        return in_interface_language(self.name, self.name_en)
 
 
 class AllianceMechanism(Orderable):

@@ -18,6 +18,11 @@ WRITTEN_WITH_SPACES = ("suspect_credit_code", "patent_number", "trademark_number
 TYPED_LENGTH = 40
 
 
+def _alliance_label(alliance) -> str:
+    """An alliance in a form's choices, named in the page's language."""
+    return alliance.label
+
+
 class LeadForm(forms.ModelForm):
     class Meta:
         model = CaseLead
@@ -33,6 +38,7 @@ class LeadForm(forms.ModelForm):
         if alliances is not None:
             self.fields["alliance"].queryset = alliances
             self.fields["alliance"].empty_label = None
+        self.fields["alliance"].label_from_instance = _alliance_label
         self.fields["suspect_credit_code"].help_text = _("18 位，系统会核对校验位，例如 91350200776049653A。")
         self.fields["patent_number"].help_text = _("可带 ZL、空格和小数点，校验位可省略。")
         # Officers copy identifiers as printed — ZL 2017 1 0601862.3, 9135 0200 7760 4965 3A — longer than
@@ -117,6 +123,7 @@ class SendForm(RecipientsForm):
     def __init__(self, *args, alliances, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["alliances"].queryset = alliances
+        self.fields["alliances"].label_from_instance = _alliance_label
 
 
 class ReasonForm(forms.Form):

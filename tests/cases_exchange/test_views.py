@@ -590,6 +590,18 @@ class TestWorkspace:
         html = client.get("/en/leads/").content.decode()
         assert "Received leads" in html
 
+    def test_english_forms_and_lead_pages_name_the_alliance_in_english(self, client, world):
+        lead = send_to_b(world)
+        client.force_login(world.users["A_officer"])
+        form = parse_html(client.get("/en/leads/new/"))
+        options = [o.get_text(strip=True) for o in form.select('select[name="alliance"] option')]
+        assert "Huaihai Economic Zone IP Protection Alliance" in options
+        head = parse_html(client.get(f"/en/leads/{lead.pk}/")).select_one(".lead__head p.muted").get_text()
+        assert "Huaihai Economic Zone IP Protection Alliance" in head
+        assert "淮海" not in head
+        chinese = parse_html(client.get(f"/leads/{lead.pk}/")).select_one(".lead__head p.muted").get_text()
+        assert world.huaihai.display_name in chinese
+
     def test_city_statistics_count_leads_not_the_agencies_they_reached(self, client, world):
         client.force_login(world.users["B_officer"])
 
