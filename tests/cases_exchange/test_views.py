@@ -640,7 +640,8 @@ class TestNotificationsPages:
         client.force_login(user)
         page = parse_html(client.get("/notifications/preferences/"))
         kinds = [box["value"] for box in page.select('input[name="email_kinds"]')]
-        assert kinds and all(box.has_attr("checked") for box in page.select('input[name="email_kinds"]'))
+        assert kinds
+        assert all(box.has_attr("checked") for box in page.select('input[name="email_kinds"]'))
         client.post("/notifications/preferences/", {"email_enabled": "on"})  # every kind unticked
         preference = NotificationPreference.objects.get(user=user)
         assert not any(preference.wants_email(kind) for kind in kinds)
@@ -651,7 +652,8 @@ class TestNotificationsPages:
         assert [k for k in kinds if preference.wants_email(k)] == kinds[:1]
         client.post("/notifications/preferences/", {"email_enabled": "on", "email_kinds": kinds})
         preference.refresh_from_db()
-        assert preference.email_kinds == [] and all(preference.wants_email(k) for k in kinds)  # "all"
+        assert preference.email_kinds == []
+        assert all(preference.wants_email(k) for k in kinds)
 
     def test_the_workspace_menu_offers_on_every_page_what_the_user_may_use(self, client, world):
         def menu(path):
