@@ -7,6 +7,8 @@ rows of the group (page permissions) and workflow (assigned pages) forms. Wagtai
 the same with their names: the Sites listing showed "Port", "Site name" and "Root page".
 """
 
+from django import forms
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
@@ -16,6 +18,7 @@ from wagtail.admin.forms.choosers import (
     ExternalLinkChooserForm,
     PhoneLinkChooserForm,
 )
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.forms.workflows import WorkflowPageForm
 from wagtail.models import Site
 from wagtail.sites.views import IndexView as SiteIndexView
@@ -65,3 +68,20 @@ def field_labels_apply() -> None:
     for column in SiteIndexView.columns:
         if column.name in SITE_COLUMNS_WITHOUT_LABEL:
             column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+
+
+class NativeDateInput(forms.DateInput):
+    """A date box the browser checks, with its own calendar (on phones too). Wagtail's picker rewrote
+    whatever was typed into some date — 2026年11月20日 became 2026-01-01, 2026-13-45 today — and the page
+    was saved with it; the browser's date box holds only real dates, and the server refuses the rest."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def native_date_inputs_apply() -> None:
+    """Date fields (not date-times) of every admin form — pages, snippets, settings — use
+    :class:`NativeDateInput`."""
+    register_form_field_override(models.DateField, override={"widget": NativeDateInput}, exact_class=True)

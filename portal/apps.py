@@ -13,9 +13,10 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signals
-        from .admin_forms import field_labels_apply
+        from .admin_forms import field_labels_apply, native_date_inputs_apply
 
         field_labels_apply()
+        native_date_inputs_apply()
         post_migrate.connect(_ensure_role_groups_once, dispatch_uid="portal-role-groups")
         signals.connect()
 

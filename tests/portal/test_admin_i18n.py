@@ -351,3 +351,32 @@ def test_localising_wagtail_defaults_renames_english_defaults_and_keeps_chosen_n
     wagtail_defaults_localise()
     assert Workflow.objects.get().name == "两级审核"
     assert Task.objects.get().name == "审核人审批"
+
+
+def test_admin_date_fields_hold_only_real_dates(client, admin_site):
+    from bs4 import BeautifulSoup
+    from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
+
+    signed_in(client, "admin")
+    path = f"/admin/pages/{admin_site.policy.pk}/edit/"
+    html = client.get(path).content.decode()
+    box = BeautifulSoup(html, "html.parser").select_one('input[name="issued_on"]')
+    assert box["type"] == "date"  # the browser's own date box: typed text that is no date is not taken
+    form = querydict_from_html(html, "page-edit-form")
+    form.update(nested_form_data({"body": streamfield([("paragraph", rich_text("<p>正文。</p>"))])}))
+    form["issued_on"] = "2026-13-45"
+    form["action-publish"] = "1"
+    refused = client.post(path, form)
+    assert refused.status_code == 200  # shown again, not saved
+    assert "有效的日期" in refused.content.decode()
+    admin_site.policy.refresh_from_db()
+    assert str(admin_site.policy.issued_on) != "2026-13-45"
+    # Snippets too: the alliance's founding date.
+    from alliances.models import Alliance
+
+    alliance = Alliance.objects.get(code="HH")
+    edit = client.get(f"/admin/snippets/alliances/alliance/edit/{alliance.pk}/")
+    assert edit.status_code == 200
+    box = BeautifulSoup(edit.content.decode(), "html.parser").select_one('input[name="founded_on"]')
+    assert box["type"] == "date"
+    assert box["value"] == alliance.founded_on.isoformat()
