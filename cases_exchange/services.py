@@ -962,6 +962,15 @@ def sharing_group_save(
     return group
 
 
+@transaction.atomic
+def sharing_group_delete(*, actor: Actor, group: SharingGroup) -> None:
+    """Delete one of the actor's agency's sharing groups. Leads sent through it keep their recipients;
+    they only no longer name the group."""
+    _require(actor.works_with_leads, _("您没有管理通报组的权限。"), "forbidden")
+    _require(group.owner_agency_id == actor.agency_id, _("只能删除本单位的通报组。"), "forbidden")
+    group.delete()
+
+
 # --- public tips ------------------------------------------------------------------------------------
 
 

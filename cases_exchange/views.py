@@ -796,8 +796,45 @@ def _audit_object_label(event) -> str:
 
 @officer_required
 def sharing_groups(request):
+    """The agency's sharing groups, and the form for a new one."""
     actor = request.actor
-    form = SharingGroupForm(request.POST or None, agencies=selectors.recipient_choices(actor=actor))
+    form, saved = _sharing_group_form(request, group=None)
+    if saved:
+        return saved
+    groups = SharingGroup.objects.filter(owner_agency_id=actor.agency_id).prefetch_related("agencies")
+    return render(
+        request, "cases_exchange/sharing_groups.html", {"form": form, "groups": groups, "section": "groups"}
+    )
+
+
+def _own_sharing_group(request, pk) -> SharingGroup:
+    """One of the viewer's agency's sharing groups; another agency's is not found."""
+    return get_object_or_404(SharingGroup, pk=pk, owner_agency_id=request.actor.agency_id)
+
+
+@officer_required
+def sharing_group_edit(request, pk):
+    """Change a sharing group's name, description and agencies."""
+    group = _own_sharing_group(request, pk)
+    form, saved = _sharing_group_form(request, group=group)
+    if saved:
+        return saved
+    return render(
+        request, "cases_exchange/sharing_group_edit.html", {"form": form, "group": group, "section": "groups"}
+    )
+
+
+def _sharing_group_form(request, *, group):
+    """The sharing-group form, bound on POST; ``(form, redirect)`` with the redirect once it is saved."""
+    actor = request.actor
+    initial = (
+        {"name": group.name, "description": group.description, "agencies": list(group.agencies.all())}
+        if group is not None
+        else None
+    )
+    form = SharingGroupForm(
+        request.POST or None, initial=initial, agencies=selectors.recipient_choices(actor=actor)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.sharing_group_save(
@@ -805,15 +842,22 @@ def sharing_groups(request):
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 agency_ids=[a.pk for a in form.cleaned_data["agencies"]],
+                group=group,
             )
             messages.success(request, _("通报组已保存。"))
-            return redirect("cases_exchange:sharing_groups")
+            return form, redirect("cases_exchange:sharing_groups")
         except ValidationError as error:
             _apply_errors(form, error)
-    groups = SharingGroup.objects.filter(owner_agency_id=actor.agency_id).prefetch_related("agencies")
-    return render(
-        request, "cases_exchange/sharing_groups.html", {"form": form, "groups": groups, "section": "groups"}
-    )
+    return form, None
+
+
+@officer_required
+@require_POST
+def sharing_group_delete(request, pk):
+    group = _own_sharing_group(request, pk)
+    services.sharing_group_delete(actor=request.actor, group=group)
+    messages.success(request, _("通报组“%(name)s”已删除。") % {"name": group.name})
+    return redirect("cases_exchange:sharing_groups")
 
 
 # --- notifications ----------------------------------------------------------------------------------

@@ -1126,3 +1126,41 @@ class TestSendingMore:
         assert sorted(
             LeadRecipient.objects.filter(lead=lead).values_list("agency__name", flat=True)
         ) == sorted(["宿迁市市场监督管理局", "临沂市市场监督管理局"])
+
+
+class TestSharingGroups:
+    def test_a_group_is_changed_and_deleted_by_its_agency_and_not_found_by_others(self, client, world):
+        from cases_exchange.models import SharingGroup
+
+        group = SharingGroup.objects.create(owner_agency=world.agencies["A"], name="苏鲁两市")
+        group.agencies.set([world.agencies["B"], world.agencies["C"]])
+        lead = LeadFactory(author=world.users["A_officer"], distribution="named", sharing_group=group)
+        client.force_login(world.users["A_officer"])
+        listing = parse_html(client.get("/leads/groups/"))
+        assert listing.select_one(f'#group-{group.pk} a[href="/leads/groups/{group.pk}/edit/"]')
+        edit = parse_html(client.get(f"/leads/groups/{group.pk}/edit/"))
+        assert edit.select_one('input[name="name"]')["value"] == "苏鲁两市"
+        ticked = {box["value"] for box in edit.select('input[name="agencies"][checked]')}
+        assert ticked == {str(world.agencies["B"].pk), str(world.agencies["C"].pk)}
+        # A mistake is said, and nothing changes.
+        refused = client.post(f"/leads/groups/{group.pk}/edit/", {"name": "苏鲁两市", "agencies": []})
+        assert refused.status_code == 200
+        assert group.agencies.count() == 2
+        saved = client.post(
+            f"/leads/groups/{group.pk}/edit/", {"name": "宿迁组", "agencies": [world.agencies["B"].pk]}
+        )
+        assert saved["Location"] == "/leads/groups/"
+        group.refresh_from_db()
+        assert (group.name, list(group.agencies.all())) == ("宿迁组", [world.agencies["B"]])
+        # Another agency's officers: not found, whatever they try.
+        client.force_login(world.users["B_officer"])
+        assert client.get(f"/leads/groups/{group.pk}/edit/").status_code == 404
+        assert client.post(f"/leads/groups/{group.pk}/delete/").status_code == 404
+        assert SharingGroup.objects.filter(pk=group.pk).exists()
+        client.force_login(world.users["A_officer"])
+        assert client.get(f"/leads/groups/{group.pk}/delete/").status_code == 405  # deleting is a POST
+        deleted = client.post(f"/leads/groups/{group.pk}/delete/", follow=True)
+        assert "通报组“宿迁组”已删除。" in deleted.content.decode()
+        assert not SharingGroup.objects.filter(pk=group.pk).exists()
+        lead.refresh_from_db()
+        assert lead.sharing_group is None  # the lead stays, with its recipients
