@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Agency, Alliance
 from portal.identifiers import is_shop_address, normalise_credit_code
+from portal.languages import on_english_pages
 
 from . import services
 from .models import CaseLead, Distribution, FeedbackKind, SharingGroup
@@ -16,6 +17,12 @@ from .services import EDITABLE_FIELDS, IDENTIFIER_FORMS
 #: Identifier fields typed with spaces and prefixes, and how long the typed text may be.
 WRITTEN_WITH_SPACES = ("suspect_credit_code", "patent_number", "trademark_number", "suspect_phone")
 TYPED_LENGTH = 40
+
+
+def _agency_label(agency) -> str:
+    """An agency in a form's choices: its name, and on English pages its city in English after it — the
+    names are Chinese, and an English reader filters the list by typing "Lianyungang"."""
+    return f"{agency.name} · {agency.city_label}" if on_english_pages() else agency.name
 
 
 def _alliance_label(alliance) -> str:
@@ -102,6 +109,7 @@ class RecipientsForm(forms.Form):
     def __init__(self, *args, agencies, sharing_groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = agencies
+        self.fields["agencies"].label_from_instance = _agency_label
         self.fields["sharing_group"].queryset = sharing_groups
 
 
@@ -184,11 +192,27 @@ class FeedbackForm(forms.Form):
         return data
 
 
+def upload_limit_attrs() -> dict:
+    """Attributes of a file box with which the page refuses a file over the size limit as soon as it is
+    chosen (workspace.js), before minutes of uploading it; the server checks again."""
+    from django.template.defaultfilters import filesizeformat
+
+    limit = services.attachment_limit()
+    return {
+        "data-max-bytes": str(limit),
+        "data-too-big": _("这些文件超过 %(limit)s，不能上传：") % {"limit": filesizeformat(limit)},
+    }
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("附件"))
     is_sensitive = forms.BooleanField(
         label=_("证据材料（受限线索时仅获准单位可见）"), required=False, initial=True
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs.update(upload_limit_attrs())
 
 
 class SharingGroupForm(forms.Form):
@@ -201,6 +225,7 @@ class SharingGroupForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = agencies
+        self.fields["agencies"].label_from_instance = _agency_label
 
 
 TOO_SHORT = _("请至少写 %(limit_value)d 个字，说明在哪里、发现了什么（目前 %(show_value)d 个字）。")

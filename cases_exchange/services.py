@@ -854,14 +854,10 @@ def attachment_limit() -> int:
     return getattr(settings, "LEAD_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 
-@transaction.atomic
-def attachment_add(
-    *, actor: Actor, lead: CaseLead, uploaded_file, is_sensitive: bool = True, request=None
-) -> LeadAttachment:
-    """Store an evidence file after checking its size, extension and content; hash it with SHA-256."""
-    access = lead_policy.access(actor, lead)
-    if access is Access.NONE:
-        raise Http404
+def attachment_precheck(uploaded_file) -> str:
+    """What can be told of an upload before reading it — its type by extension, its size: the extension
+    if it may be stored, else a :class:`LeadError` saying why not. Forms with other mistakes use it to
+    report a refused file at once, instead of after the officer has fixed the rest and sent it again."""
     name = uploaded_file.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
@@ -884,6 +880,18 @@ def attachment_add(
         _("文件大小应在 1 字节到 %(limit)s 之间。") % {"limit": filesizeformat(limit)},
         "file_size",
     )
+    return extension
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: Actor, lead: CaseLead, uploaded_file, is_sensitive: bool = True, request=None
+) -> LeadAttachment:
+    """Store an evidence file after checking its size, extension and content; hash it with SHA-256."""
+    access = lead_policy.access(actor, lead)
+    if access is Access.NONE:
+        raise Http404
+    extension = attachment_precheck(uploaded_file)
     content_type, magics = ALLOWED_ATTACHMENT_TYPES[extension]
     digest = hashlib.sha256()
     head = b""
@@ -904,7 +912,7 @@ def attachment_add(
     uploaded_file.seek(0)
     attachment = LeadAttachment(
         lead=lead,
-        original_name=name[-200:],
+        original_name=(uploaded_file.name or "")[-200:],
         content_type=content_type,
         size=uploaded_file.size,
         sha256=digest.hexdigest(),

@@ -47,6 +47,7 @@ from .forms import (
     SharingGroupForm,
     TipForm,
     TipStatusForm,
+    upload_limit_attrs,
 )
 from .models import (
     CaseLead,
@@ -280,10 +281,21 @@ def lead_create(request):
             messages.success(request, _("线索草稿已保存，请选择通报范围后发送。"))
             return redirect("cases_exchange:lead_detail", lead.pk)
     elif request.method == "POST" and request.FILES:
-        # A browser cannot be given the chosen files back: say so, or they are silently gone.
+        # A browser cannot be given the chosen files back: say so, or they are silently gone — and say now
+        # which of them would be refused anyway, not after the rest is mended and they are sent again.
+        for upload in request.FILES.getlist("files"):
+            try:
+                services.attachment_precheck(upload)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(
+                        None, _("附件“%(name)s”：%(error)s") % {"name": upload.name, "error": message}
+                    )
         form.add_error(None, _("附件也没有保存：改正后请重新选择附件再提交。"))
     return render(
-        request, "cases_exchange/lead_form.html", {"form": form, "creating": True, "section": "new"}
+        request,
+        "cases_exchange/lead_form.html",
+        {"form": form, "creating": True, "section": "new", "upload_limit": upload_limit_attrs()},
     )
 
 

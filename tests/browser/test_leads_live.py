@@ -153,3 +153,32 @@ def test_workspace_fits_a_phone_screen(browser, portal_server):
     page.goto(base + "/leads/1/")
     page.screenshot(path=screenshot_dir() / "lead-phone.png", full_page=True)
     context.close()
+
+
+def test_english_agency_filter_finds_cities_and_a_file_too_big_is_refused_when_chosen(page, portal_server):
+    base = portal_server.base_url
+    sign_in(page, base, "xz_officer")
+    page.goto(base + "/en/leads/groups/")
+    picker = page.locator(".agency-picker")
+    picker.locator(".agency-filter").fill("lianyungang")  # typed in lower case, in English
+    shown = picker.locator(".choice:visible")
+    assert shown.count() >= 1
+    assert all("Lianyungang" in text for text in shown.all_text_contents())
+    picker.locator(".agency-filter").fill("Atlantis")
+    assert shown.count() == 0
+    assert picker.locator(".empty-state").is_visible()  # said, instead of an empty box
+    picker.locator(".agency-filter").fill("")
+    assert not picker.locator(".empty-state").is_visible()
+    # A file over the limit is refused as soon as it is chosen, before any upload.
+    page.goto(base + "/leads/new/")
+    limit = int(page.locator("#id_files").get_attribute("data-max-bytes"))
+    page.locator("#id_files").set_input_files(
+        [{"name": "录像.pdf", "mimeType": "application/pdf", "buffer": b"%PDF" + b"0" * limit}]
+    )
+    message = page.locator("#id_files").evaluate("box => box.validationMessage")
+    assert "不能上传" in message
+    assert "录像.pdf" in message
+    page.locator("#id_files").set_input_files(
+        [{"name": "证据.txt", "mimeType": "text/plain", "buffer": "证据".encode()}]
+    )
+    assert page.locator("#id_files").evaluate("box => box.validationMessage") == ""

@@ -322,6 +322,25 @@ class TestWorkspace:
         title_error = parse_html(response).select_one("#id_title_error").get_text(strip=True)
         assert title_error == "此项为必填项。"
 
+    def test_a_file_that_would_be_refused_is_said_at_once_with_the_other_mistakes(
+        self, client, world, settings
+    ):
+        settings.LEAD_ATTACHMENT_MAX_BYTES = 1000
+        client.force_login(world.users["A_officer"])
+        data = {**self.LEAD_FIELDS, "alliance": world.huaihai.pk, "title": ""}
+        files = [
+            SimpleUploadedFile("现场照片.pdf", b"%PDF-1.4\n" + b"x" * 2000),  # too big
+            SimpleUploadedFile("旧合同.doc", b"\xd0\xcf\x11\xe0"),  # a legacy Office file
+            SimpleUploadedFile("证据.txt", "证据".encode()),  # fine
+        ]
+        response = client.post("/leads/new/", {**data, "files": files})
+        summary = parse_html(response).select_one("[data-error-summary]").get_text(" ", strip=True)
+        assert "附件“现场照片.pdf”：文件大小应在 1 字节到" in summary
+        assert "附件“旧合同.doc”：不接收旧版文档" in summary
+        assert "证据.txt" not in summary
+        assert "附件也没有保存" in summary
+        assert not CaseLead.objects.filter(title="").exists()
+
     def test_identifiers_typed_as_printed_are_accepted_whole(self, client, world):
         """The boxes take identifiers with spaces and prefixes, longer than the stored forms."""
         client.force_login(world.users["A_officer"])
