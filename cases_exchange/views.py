@@ -772,9 +772,18 @@ def audit_log(request):
     reference = request.GET.get("lead", "").strip()[:40]
     events = selectors.audit_events(actor=actor, action=action, lead_reference=reference)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # A record about a lead links to it, named as it is now (a draft then may have its number since).
+    lead_ids = {
+        int(e.object_id)
+        for e in page.object_list
+        if e.object_type == CaseLead._meta.model_name and str(e.object_id).isdigit()
+    }
+    leads = lead_policy.visible(actor).filter(pk__in=lead_ids).only("reference", "title", "status", "source")
+    leads = {lead.pk: lead for lead in leads} if lead_ids else {}
     for event in page.object_list:
         event.action_label = action_label(event.action)
         event.object_label = _audit_object_label(event)
+        event.lead = leads.get(int(event.object_id)) if str(event.object_id).isdigit() else None
     return render(
         request,
         "cases_exchange/audit_log.html",
@@ -783,6 +792,7 @@ def audit_log(request):
             "action": action,
             "lead_reference": reference,
             "actions": [(code, str(label)) for code, label in ACTION_LABELS.items()],
+            "whole_alliance": bool(actor.secretariat_alliance_ids),
             "section": "audit",
         },
     )

@@ -226,3 +226,22 @@ def test_the_log_names_actions_in_words_and_narrows_to_one_lead(client, world):
     assert '<td data-label="Action">Read</td>' in english
     # An unknown action code is ignored, not an error.
     assert client.get("/leads/audit/", {"action": "<script>"}).status_code == 200
+
+
+def test_the_log_says_whose_records_it_holds_and_links_each_lead_as_it_is_now(client, world):
+    from cases_exchange import services
+    from tests.cases_exchange.test_views import parse_html
+
+    draft = LeadFactory(author=world.users["A_officer"])  # recorded while still a draft, without a number
+    services.lead_send(
+        actor=world.actors["A_officer"], lead=draft, distribution="named", agency_ids=[world.agencies["B"].pk]
+    )
+    draft.refresh_from_db()
+    client.force_login(world.users["A_liaison"])
+    page = parse_html(client.get("/leads/audit/"))
+    assert "本页列出本单位人员的操作记录" in page.select_one("main p.muted").get_text()
+    links = {a["href"]: a.get_text(strip=True) for a in page.select('td[data-label="对象"] a')}
+    assert links[f"/leads/{draft.pk}/"] == f"{draft.reference} {draft.title}"
+    client.force_login(world.users["A_secretariat"])
+    page = parse_html(client.get("/leads/audit/"))
+    assert "本页列出本联盟各成员单位人员的操作记录" in page.select_one("main p.muted").get_text()
