@@ -28,6 +28,7 @@ from .models import (
     IPType,
     LeadAttachment,
     LeadSource,
+    LeadStatus,
     RecipientStatus,
     Urgency,
 )
@@ -35,6 +36,11 @@ from .permissions import Access, actor_for_request, lead_policy
 from .presentation import LeadView
 
 router = Router(tags=["leads"], auth=[AgencyTokenAuth(), django_auth])
+
+
+def _codes(choices, leave_out=()) -> str:
+    """The codes of a choice list and what they mean, for the API document: `patent` 专利；…"""
+    return "；".join(f"`{value}` {label}" for value, label in choices.choices if value not in leave_out)
 
 
 class ValidationFailed(Exception):
@@ -60,33 +66,37 @@ class LeadIn(Schema):
     title: str = Field(max_length=120)
     summary: str = Field(max_length=2000)
     details: str = ""
-    ip_type: IPType
-    infringement_type: InfringementType
-    channel: Channel
-    urgency: Urgency = Urgency.NORMAL
+    ip_type: IPType = Field(description="知识产权类型：" + _codes(IPType))
+    infringement_type: InfringementType = Field(description="违法类型：" + _codes(InfringementType))
+    channel: Channel = Field(description="发现渠道：" + _codes(Channel))
+    urgency: Urgency = Field(Urgency.NORMAL, description="紧急程度：" + _codes(Urgency))
     alliance: str | None = Field(None, description="联盟 slug；省略时取本单位所属的第一个联盟")
     rights_holder: str = ""
-    trademark_number: str = ""
-    patent_number: str = ""
+    trademark_number: str = Field("", description="商标注册号，可照证书写，如 `第30112233号`")
+    patent_number: str = Field("", description="专利号，可带 ZL、空格和小数点，如 `ZL 2017 1 0601862.3`")
     suspect_name: str = ""
-    suspect_credit_code: str = ""
+    suspect_credit_code: str = Field(
+        "", description="涉嫌主体的统一社会信用代码：18 位，核对校验位（GB 32100），错误时返回 422"
+    )
     suspect_address: str = ""
-    suspect_shop_url: str = ""
+    suspect_shop_url: str = Field("", description="网店地址，须为网址（http:// 或 https://，可省略协议）")
     suspect_phone: str = ""
-    informant: str = ""
+    informant: str = Field("", description="线索提供人（敏感信息）")
     location_city: str = ""
     location_address: str = ""
-    estimated_value: Decimal | None = None
-    restrict_sensitive: bool = False
-    is_key_protection: bool = False
+    estimated_value: Decimal | None = Field(None, ge=0, description="涉案金额估计，单位元")
+    restrict_sensitive: bool = Field(
+        False, description="为真时，涉嫌主体身份、线索提供人和证据材料只对获准查看的接收单位可见"
+    )
+    is_key_protection: bool = Field(False, description="重点保护线索：受理、反馈期限按联盟的较短期限计算")
     key_protection_reason: str = ""
 
 
 class SendIn(Schema):
-    distribution: Distribution
-    agency_ids: list[int] = []
-    sharing_group_id: int | None = None
-    alliance_ids: list[int] = []
+    distribution: Distribution = Field(description="通报范围：" + _codes(Distribution, leave_out=("draft",)))
+    agency_ids: list[int] = Field([], description="`named` 时的接收单位 id（本单位所在联盟的成员单位）")
+    sharing_group_id: int | None = Field(None, description="`named` 时可用本单位的通报组代替逐个列出")
+    alliance_ids: list[int] = Field([], description="`alliance`、`cross_alliance` 时的联盟 id")
 
 
 class LeadCreateIn(LeadIn):
@@ -154,7 +164,7 @@ class TransferIn(ReasonIn):
 
 
 class FeedbackIn(Schema):
-    kind: FeedbackKind
+    kind: FeedbackKind = Field(description="办理结果：" + _codes(FeedbackKind))
     note: str = ""
     case_number: str = ""
     goods_seized: int | None = Field(None, ge=0)
@@ -164,8 +174,12 @@ class FeedbackIn(Schema):
 
 
 class ListFilters(Schema):
-    box: str = Field("all", pattern="^(all|received|sent)$")
-    status: str | None = None
+    box: str = Field(
+        "all",
+        pattern="^(all|received|sent)$",
+        description="`all` 可见的全部；`received` 本单位收到的；`sent` 本单位发出的",
+    )
+    status: LeadStatus | None = Field(None, description="线索状态：" + _codes(LeadStatus))
     offset: int = Field(0, ge=0)
     limit: int = Field(50, ge=1, le=200)
 
@@ -248,7 +262,12 @@ def _run(callable_, *args, **kwargs):
         raise ValidationFailed(error) from error
 
 
-@router.get("/leads", response={200: LeadPage, 401: ErrorOut, 403: ErrorOut}, summary="可见线索列表")
+@router.get(
+    "/leads",
+    response={200: LeadPage, 401: ErrorOut, 403: ErrorOut},
+    summary="可见线索列表",
+    description="调用单位可见的线索，最新通报的在前；无权查看的线索不列出，也不计入总数。",
+)
 def leads(request, filters: Query[ListFilters]):
     actor = _actor(request)
     if filters.box == "received":
@@ -317,7 +336,15 @@ def _send(actor, lead, send: SendIn, request):
     )
 
 
-@router.get("/leads/{lead_id}", response={200: LeadOut, 401: ErrorOut, 404: ErrorOut}, summary="线索详情")
+@router.get(
+    "/leads/{lead_id}",
+    response={200: LeadOut, 401: ErrorOut, 404: ErrorOut},
+    summary="线索详情",
+    description=(
+        "受限线索未获准时，敏感字段为 null。无权查看的线索返回 404，与不存在的线索相同。"
+        "每次读取记入审计日志。"
+    ),
+)
 def lead_detail(request, lead_id: int):
     actor = _actor(request)
     lead, access = lead_policy.get_or_404(
@@ -385,7 +412,12 @@ def _after(actor, lead_id):
     return _detail(actor, lead, access)
 
 
-@router.post("/leads/{lead_id}/accept", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="受理")
+@router.post(
+    "/leads/{lead_id}/accept",
+    response={200: LeadOut, 404: ErrorOut, 422: ErrorOut},
+    summary="受理",
+    description="调用单位是接收单位、且尚未决定（已送达或已阅）时受理；其他状态返回 422。",
+)
 def accept(request, lead_id: int):
     actor = _actor(request)
     _lead, own = _own(actor, lead_id)
@@ -394,7 +426,10 @@ def accept(request, lead_id: int):
 
 
 @router.post(
-    "/leads/{lead_id}/decline", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="不予受理"
+    "/leads/{lead_id}/decline",
+    response={200: LeadOut, 404: ErrorOut, 422: ErrorOut},
+    summary="不予受理",
+    description="尚未决定时，附理由不予受理。",
 )
 def decline(request, lead_id: int, payload: ReasonIn):
     actor = _actor(request)
@@ -404,7 +439,10 @@ def decline(request, lead_id: int, payload: ReasonIn):
 
 
 @router.post(
-    "/leads/{lead_id}/transfer", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="移送"
+    "/leads/{lead_id}/transfer",
+    response={200: LeadOut, 404: ErrorOut, 422: ErrorOut},
+    summary="移送",
+    description="尚未决定时，附理由移送本单位所在联盟的另一成员单位；对方收到通知，期限重新起算。",
 )
 def transfer(request, lead_id: int, payload: TransferIn):
     actor = _actor(request)
@@ -424,7 +462,10 @@ def transfer(request, lead_id: int, payload: TransferIn):
 
 
 @router.post(
-    "/leads/{lead_id}/start", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="开始办理"
+    "/leads/{lead_id}/start",
+    response={200: LeadOut, 404: ErrorOut, 422: ErrorOut},
+    summary="开始办理",
+    description="已受理的线索转为办理中。",
 )
 def start(request, lead_id: int):
     actor = _actor(request)
@@ -434,7 +475,10 @@ def start(request, lead_id: int):
 
 
 @router.post(
-    "/leads/{lead_id}/feedback", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="反馈办理结果"
+    "/leads/{lead_id}/feedback",
+    response={200: LeadOut, 404: ErrorOut, 422: ErrorOut},
+    summary="反馈办理结果",
+    description="已受理或办理中的线索反馈结果（立案、不予立案、移送公安、结案）及数字；未受理的返回 422。",
 )
 def feedback(request, lead_id: int, payload: FeedbackIn):
     actor = _actor(request)
@@ -443,7 +487,12 @@ def feedback(request, lead_id: int, payload: FeedbackIn):
     return _after(actor, lead_id)
 
 
-@router.post("/leads/{lead_id}/close", response={200: LeadOut, 404: ErrorOut, 422: ErrorOut}, summary="办结")
+@router.post(
+    "/leads/{lead_id}/close",
+    response={200: LeadOut, 404: ErrorOut, 422: ErrorOut},
+    summary="办结",
+    description="已反馈的线索办结。",
+)
 def close(request, lead_id: int):
     actor = _actor(request)
     _lead, own = _own(actor, lead_id)

@@ -161,6 +161,28 @@ def test_openapi_documents_the_lead_endpoints(client, world):
         assert path in paths
 
 
+def test_openapi_says_what_the_codes_mean_and_what_each_step_needs(client, world):
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    lead_in = schemas["LeadCreateIn"]["properties"]
+    assert "`patent` 专利" in lead_in["ip_type"]["description"]
+    assert "`gi` 地理标志" in lead_in["ip_type"]["description"]
+    assert "校验位" in lead_in["suspect_credit_code"]["description"]
+    send = schemas["SendIn"]["properties"]["distribution"]["description"]
+    assert "`alliance`" in send
+    assert "`draft`" not in send
+    assert "移送公安" in schemas["FeedbackIn"]["properties"]["kind"]["description"]
+    accept = document["paths"]["/api/v1/leads/{lead_id}/accept"]["post"]
+    assert "422" in accept["description"]
+    assert 'href="/api/v1/docs"' in client.get("/").content.decode()  # found from the portal's footer
+
+
+def test_an_unknown_status_filter_is_refused_not_answered_with_nothing(client, world, tokens):
+    response = client.get("/api/v1/leads", {"status": "open"}, headers=auth(tokens["B"]))
+    assert response.status_code == 422
+    assert client.get("/api/v1/leads", {"status": "sent"}, headers=auth(tokens["B"])).status_code == 200
+
+
 def test_the_originator_names_more_recipients_for_a_sent_lead(client, world, tokens):
     lead = LeadFactory(
         author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
