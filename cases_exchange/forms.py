@@ -85,6 +85,8 @@ class LeadForm(forms.ModelForm):
             suspect_shop_url=data.get("suspect_shop_url") or "",
             is_key_protection=bool(data.get("is_key_protection")),
             key_protection_reason=data.get("key_protection_reason") or "",
+            ip_type=data.get("ip_type") or "",
+            infringement_type=data.get("infringement_type") or "",
         )
         for name, message in rules.items():
             if name in self.fields and name not in self.errors:

@@ -40,6 +40,8 @@ from .models import (
     CaseLeadGroupObjectPermission,
     Distribution,
     FeedbackKind,
+    InfringementType,
+    IPType,
     LeadAccessRequest,
     LeadAttachment,
     LeadComment,
@@ -129,10 +131,37 @@ IDENTIFIER_FORMS = {
 }
 
 
-def lead_rule_errors(*, suspect_shop_url: str, is_key_protection: bool, key_protection_reason: str) -> dict:
+#: The kinds of infringement of each kind of IP right ("other" goes with any). A geographical indication
+#: is often registered as a collective or certification mark, so a counterfeit mark may infringe one.
+INFRINGEMENTS_OF = {
+    "patent": {"patent_infringement", "patent_passing_off"},
+    "trademark": {"counterfeit_trademark", "trademark_infringement", "confusion"},
+    "copyright": {"piracy"},
+    "gi": {"gi_misuse", "counterfeit_trademark", "confusion"},
+    "trade_secret": {"trade_secret_theft"},
+}
+
+
+def lead_rule_errors(
+    *,
+    suspect_shop_url: str,
+    is_key_protection: bool,
+    key_protection_reason: str,
+    ip_type: str = "",
+    infringement_type: str = "",
+) -> dict:
     """The rules of a lead's fields that their model does not state, by field (the new-lead form asks
     them too, beside its own checks, so that all show at once)."""
     errors = {}
+    known = ip_type in IPType.values and infringement_type in InfringementType.values
+    mismatched = infringement_type not in INFRINGEMENTS_OF.get(ip_type, set())
+    if known and infringement_type != InfringementType.OTHER and mismatched:
+        errors["infringement_type"] = _(
+            "违法类型“%(kind)s”与知识产权类型“%(ip)s”不符，请核对；都不合适时选“其他”。"
+        ) % {
+            "kind": InfringementType(infringement_type).label,
+            "ip": IPType(ip_type).label,
+        }
     address = (suspect_shop_url or "").strip()
     if any(c.isspace() for c in address):
         errors["suspect_shop_url"] = _("网店地址不能包含空格。")
@@ -163,6 +192,8 @@ def _normalise(lead: CaseLead) -> None:
             suspect_shop_url=lead.suspect_shop_url,
             is_key_protection=lead.is_key_protection,
             key_protection_reason=lead.key_protection_reason,
+            ip_type=lead.ip_type,
+            infringement_type=lead.infringement_type,
         )
     )
     if errors:

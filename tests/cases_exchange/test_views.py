@@ -1183,3 +1183,25 @@ class TestSharingGroups:
         assert not SharingGroup.objects.filter(pk=group.pk).exists()
         lead.refresh_from_db()
         assert lead.sharing_group is None  # the lead stays, with its recipients
+
+
+def test_an_infringement_that_does_not_fit_the_right_is_refused_with_a_way_out(client, world):
+    client.force_login(world.users["A_officer"])
+    data = {
+        "alliance": world.huaihai.pk,
+        "title": "类型不符的线索",
+        "summary": "概要",
+        "ip_type": "patent",
+        "infringement_type": "counterfeit_trademark",
+        "channel": "offline",
+        "urgency": "normal",
+    }
+    refused = parse_html(client.post("/leads/new/", data))
+    error = refused.select_one("#id_infringement_type_error").get_text(strip=True)
+    assert error == "违法类型“假冒注册商标”与知识产权类型“专利”不符，请核对；都不合适时选“其他”。"
+    assert not CaseLead.objects.filter(title="类型不符的线索").exists()
+    for fitting in ("patent_passing_off", "other"):
+        assert client.post("/leads/new/", {**data, "infringement_type": fitting}).status_code == 302
+    # A counterfeit certification mark infringes a geographical indication.
+    gi = {**data, "ip_type": "gi", "infringement_type": "counterfeit_trademark", "title": "地理标志证明商标"}
+    assert client.post("/leads/new/", gi).status_code == 302
