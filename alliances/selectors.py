@@ -39,7 +39,8 @@ class AllianceProfile:
 
     @property
     def provinces(self) -> list[str]:
-        return list(OrderedDict.fromkeys(c.province for c in self.cities))
+        """The provinces of the alliance's cities, in the page's language."""
+        return list(OrderedDict.fromkeys(c.province_label for c in self.cities))
 
 
 def alliance_list(*, active_only: bool = True):

@@ -6,7 +6,6 @@ value only when the policy granted full access, so no template can print what th
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from .models import CaseLead, Notification
 from .permissions import Access
@@ -94,8 +93,3 @@ def notification_url(notification: Notification) -> str:
     if notification.lead_id:
         return reverse("cases_exchange:lead_detail", args=[notification.lead_id])
     return reverse("cases_exchange:notifications")
-
-
-def name_list(names) -> str:
-    """Names joined as a sentence lists them: 徐州市…、宿迁市… in Chinese, commas in English."""
-    return pgettext("separator between names in a list", "、").join(str(name) for name in names)

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext, pgettext
 
 from alliances.divisions import city_label, province_label
 from alliances.models import Agency, Membership
+from portal.languages import name_list
 from portal.pagination import LIST_CAP, capped_count
 
 from .audit import AuditAction, action_label
@@ -31,7 +32,6 @@ from .models import (
     RecipientStatus,
 )
 from .permissions import Access, Actor, lead_policy
-from .presentation import name_list
 
 
 def _overdue_q(today) -> Q:

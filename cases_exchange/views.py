@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from alliances.models import Agency, Alliance
+from portal.languages import name_list
 from portal.pagination import CappedPaginator
 from portal.ratelimit import client_ip, give_back, hit
 from portal.templatetags.portal_tags import colon
@@ -60,7 +61,7 @@ from .models import (
     SharingGroup,
 )
 from .permissions import Access, actor_for_user, lead_policy
-from .presentation import LeadView, name_list, notification_text, notification_url
+from .presentation import LeadView, notification_text, notification_url
 
 PAGE_SIZE = 25
 

@@ -1,7 +1,7 @@
 """The language of the page being built, for texts given in both Chinese and English — an editor's
 English fields, place names, dates."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 
 def on_english_pages() -> bool:
@@ -13,3 +13,8 @@ def on_english_pages() -> bool:
 def in_interface_language(chinese, english):
     """``english`` on English pages when an editor wrote it, else ``chinese``."""
     return english if english and on_english_pages() else chinese
+
+
+def name_list(names) -> str:
+    """Names joined as a sentence lists them: 徐州市…、宿迁市… in Chinese, commas in English."""
+    return pgettext("separator between names in a list", "、").join(str(name) for name in names)

@@ -4,7 +4,7 @@ from django import template
 from wagtail.models import Page
 
 from portal import navigation
-from portal.languages import on_english_pages
+from portal.languages import name_list, on_english_pages
 
 register = template.Library()
 
@@ -139,3 +139,9 @@ def phone(number):
     from portal.identifiers import format_phone
 
     return format_phone(str(number or ""))
+
+
+@register.filter(name="name_list")
+def name_list_filter(names):
+    """Names joined as a sentence in the page's language lists them (``portal.languages.name_list``)."""
+    return name_list(names)

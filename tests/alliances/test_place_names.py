@@ -47,6 +47,13 @@ def test_english_alliance_page_names_its_cities_and_provinces_in_english(
     assert "Xuzhou Jiangsu · 320300" in english
     assert not any("市" in heading or "省" in heading for heading in english), english
     assert "徐州市 江苏省 · 320300" in cities("/alliances/huaihai/")
+
+    def facts(path):
+        page = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        return [dd.get_text(strip=True) for dd in page.select(".page-header dd, dl dd")]
+
+    assert "Jiangsu, Anhui, Shandong, Henan" in facts("/en/alliances/huaihai/")
+    assert "江苏省、安徽省、山东省、河南省" in facts("/alliances/huaihai/")
     # An English name typed in by an editor is the one shown.
     with django_capture_on_commit_callbacks(execute=True):  # the cached page goes stale on commit
         for agency in Agency.objects.filter(city="徐州市"):
