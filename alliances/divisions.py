@@ -77,6 +77,19 @@ def city_label(city: str, city_en: str = "") -> str:
     return PROVINCES_EN[province_code] if province_code else city_in_pinyin(city)
 
 
+class PlaceLabels:
+    """``city_label`` and ``province_label`` for anything with ``city``, ``city_en``, ``province`` and
+    ``division_code`` (an agency, a city of an alliance's page)."""
+
+    @property
+    def city_label(self) -> str:
+        return city_label(self.city, self.city_en)
+
+    @property
+    def province_label(self) -> str:
+        return province_label(self.division_code, self.province)
+
+
 def validate_division_code(value: str) -> None:
     """Reject anything that is not a six-digit code with a known province prefix."""
     if not (isinstance(value, str) and len(value) == 6 and value.isdigit()):

@@ -25,7 +25,7 @@ from wagtail.search import index
 from portal.choices import ChoiceLabelsMixin
 from portal.languages import in_interface_language
 
-from .divisions import PROVINCES, city_label, province_for, province_label, validate_division_code
+from .divisions import PROVINCES, PlaceLabels, province_for, validate_division_code
 
 ascii_slug = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("只能使用小写字母、数字和连字符（拼音），例如 huaihai。")
@@ -207,7 +207,7 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(memberships__alliance=alliance, memberships__is_active=True).distinct()
 
 
-class Agency(ChoiceLabelsMixin, index.Indexed, models.Model):
+class Agency(PlaceLabels, ChoiceLabelsMixin, index.Indexed, models.Model):
     """A member unit (成员单位) of one or more alliances, e.g. 徐州市市场监督管理局.
 
     Each agency owns a Django group, created with it; officers are placed in it and object permissions
@@ -350,15 +350,6 @@ class Agency(ChoiceLabelsMixin, index.Indexed, models.Model):
     @property
     def group_name(self) -> str:
         return f"成员单位：{self.name}"
-
-    @property
-    def city_label(self) -> str:
-        """The city in the page's language (``divisions.city_label``)."""
-        return city_label(self.city, self.city_en)
-
-    @property
-    def province_label(self) -> str:
-        return province_label(self.division_code, self.province)
 
 
 class MembershipRole(models.TextChoices):

@@ -5,26 +5,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
-from .divisions import city_label, province_label
+from .divisions import PlaceLabels
 from .models import Agency, Alliance, Membership, MembershipRole
 
 
 @dataclass
-class CityMembers:
+class CityMembers(PlaceLabels):
     province: str
     city: str
     division_code: str
     city_en: str = ""
     agencies: list = field(default_factory=list)
-
-    @property
-    def city_label(self) -> str:
-        """The city in the page's language: 徐州市, or Xuzhou on English pages."""
-        return city_label(self.city, self.city_en)
-
-    @property
-    def province_label(self) -> str:
-        return province_label(self.division_code, self.province)
 
 
 @dataclass
