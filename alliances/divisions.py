@@ -5,6 +5,8 @@ the county. Only the province prefixes are listed here; they let the admin rejec
 fill in the province name.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,16 @@ _PROVINCE_CODES = {name: code for code, name in PROVINCES.items()}
 _CITY_SUFFIXES = ("自治州", "地区", "市", "盟")
 
 
+_CITY_NAME = re.compile(r"([\u4e00-\u9fff]{1,8}?)(自治州|地区|市|盟)")
+
+
+def is_city_name(text: str) -> bool:
+    """Whether ``text`` is the name of one prefecture-level city (洛阳市), not a longer place written
+    freely (江苏省徐州市, 徐州市铜山区), which would read as one long pinyin word."""
+    found = _CITY_NAME.fullmatch(text.strip())
+    return bool(found) and not any(mark in found.group(1) for mark in "省市区县")
+
+
 def city_in_pinyin(city: str) -> str:
     """A city's name in Hanyu Pinyin as place names are written in English: one word, capitalised, with
     an apostrophe before a syllable that starts with a, o or e (淮安市 → Huai'an). pypinyin reads the
@@ -52,7 +64,7 @@ def city_in_pinyin(city: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             name = name[: -len(suffix)]
             break
-    syllables = lazy_pinyin(name, errors="ignore")
+    syllables = lazy_pinyin(name, errors="ignore", v_to_u=True)  # 吕梁 Lüliang, not Lvliang
     if not syllables:
         return city
     word = syllables[0] + "".join(("'" if s[:1] in "aoe" else "") + s for s in syllables[1:])

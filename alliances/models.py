@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -226,7 +225,7 @@ class Agency(PlaceLabels, ChoiceLabelsMixin, index.Indexed, models.Model):
         max_length=60,
         blank=True,
         help_text=_(
-            "英文界面显示。留空时按汉语拼音自动生成（徐州市 → Xuzhou）；"
+            "英文界面显示，同城各成员单位共用。留空时按汉语拼音自动生成（徐州市 → Xuzhou）；"
             "读音特殊的地名请填写，例如长治市填 Changzhi。"
         ),
     )
@@ -285,7 +284,14 @@ class Agency(PlaceLabels, ChoiceLabelsMixin, index.Indexed, models.Model):
             elif self.group.name != self.group_name:
                 self.group.name = self.group_name
                 self.group.save(update_fields=["name"])
+            stored = Agency.objects.filter(pk=self.pk).values_list("city_en", flat=True).first()
+            same_city = Agency.objects.filter(division_code=self.division_code).exclude(pk=self.pk)
+            if stored is None and not self.city_en:  # a new agency takes its city's English name
+                self.city_en = same_city.exclude(city_en="").values_list("city_en", flat=True).first() or ""
             super().save(*args, **kwargs)
+            if stored is not None and stored != self.city_en:
+                # The English name is the city's: typed or cleared on one agency, it is every agency's.
+                same_city.update(city_en=self.city_en)
 
     def clean(self):
         super().clean()
@@ -309,43 +315,30 @@ class Agency(PlaceLabels, ChoiceLabelsMixin, index.Indexed, models.Model):
         self._clean_against_other_agencies()
 
     def _clean_against_other_agencies(self) -> None:
-        """A city has one division code and one English name across its agencies: public tips reach a
-        city's agencies by its code, so a code mistyped as another city's would send them elsewhere."""
+        """Public tips reach a city's agencies by its division code, so a code typed as another city's
+        would send that city's tips here: refused when the code is set or changed (renaming a city, or
+        correcting a code agency by agency, stays possible)."""
         if not (self.city and self.division_code):
             return
-        others = Agency.objects.exclude(pk=self.pk).filter(
-            Q(division_code=self.division_code) | Q(city=self.city)
+        stored = Agency.objects.filter(pk=self.pk).values_list("division_code", flat=True).first()
+        if stored == self.division_code:
+            return
+        other = (
+            Agency.objects.exclude(pk=self.pk)
+            .filter(division_code=self.division_code)
+            .exclude(city=self.city)
+            .order_by("pk")
+            .first()
         )
-        for other in others.order_by("pk"):
-            if other.division_code == self.division_code and other.city != self.city:
-                raise ValidationError(
-                    {
-                        "division_code": _(
-                            "代码 %(code)s 是%(city)s的行政区划代码（%(agency)s），"
-                            "与城市“%(own)s”不符，请核对。"
-                        )
-                        % {
-                            "code": self.division_code,
-                            "city": other.city,
-                            "agency": other.name,
-                            "own": self.city,
-                        }
-                    }
-                )
-            if other.city == self.city and other.division_code != self.division_code:
-                raise ValidationError(
-                    {
-                        "division_code": _("%(city)s的行政区划代码是 %(code)s（%(agency)s），请核对。")
-                        % {"city": self.city, "code": other.division_code, "agency": other.name}
-                    }
-                )
-            if self.city_en and other.city_en and other.city_en != self.city_en:
-                raise ValidationError(
-                    {
-                        "city_en": _("同一城市的英文名应一致：%(agency)s 填的是 %(name)s。")
-                        % {"agency": other.name, "name": other.city_en}
-                    }
-                )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "division_code": _(
+                        "代码 %(code)s 是%(city)s的行政区划代码（%(agency)s），与城市“%(own)s”不符，请核对。"
+                    )
+                    % {"code": self.division_code, "city": other.city, "agency": other.name, "own": self.city}
+                }
+            )
 
     @property
     def group_name(self) -> str:

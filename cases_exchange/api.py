@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
+from pydantic import field_validator
 
 from alliances.models import Agency
 from portal.api import AgencyTokenAuth, ErrorOut
@@ -179,7 +180,14 @@ class ListFilters(Schema):
         pattern="^(all|received|sent)$",
         description="`all` 可见的全部；`received` 本单位收到的；`sent` 本单位发出的",
     )
-    status: LeadStatus | None = Field(None, description="线索状态：" + _codes(LeadStatus))
+    status: LeadStatus | None = Field(None, description="线索状态：" + _codes(LeadStatus) + "；留空为不限")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _blank_is_any(cls, value):
+        """``?status=`` (a form's empty choice) means no filter, as it always did."""
+        return value or None
+
     offset: int = Field(0, ge=0)
     limit: int = Field(50, ge=1, le=200)
 

@@ -784,7 +784,8 @@ def audit_log(request):
     for event in page.object_list:
         event.action_label = action_label(event.action)
         event.object_label = _audit_object_label(event)
-        event.lead = leads.get(int(event.object_id)) if str(event.object_id).isdigit() else None
+        about_lead = event.object_type == CaseLead._meta.model_name and str(event.object_id).isdigit()
+        event.lead = leads.get(int(event.object_id)) if about_lead else None
     return render(
         request,
         "cases_exchange/audit_log.html",

@@ -13,7 +13,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _lazy
 
-from alliances.divisions import city_label
+from alliances.divisions import PROVINCES, city_label, is_city_name
 from alliances.models import Agency, Alliance
 from cases_exchange.models import IPType
 from portal.languages import on_english_pages
@@ -51,8 +51,14 @@ def _english_place_names(facet: str, values) -> dict:
             for name in (short_name, full_name)
             if name
         }
-    typed = dict(Agency.objects.filter(city__in=values).exclude(city_en="").values_list("city", "city_en"))
-    return {value: city_label(value, typed.get(value, "")) for value in values}
+    # Only the names of cities and provinces are translated: a lead's or a policy's place is free text
+    # (徐州市铜山区) and stays as typed rather than become one long pinyin word.
+    cities = dict(Agency.objects.filter(city__in=values).values_list("city", "city_en"))
+    return {
+        value: city_label(value, cities.get(value, ""))
+        for value in values
+        if value in cities or value in PROVINCES.values() or is_city_name(value)
+    }
 
 
 def _in_page_language(url: str) -> str:

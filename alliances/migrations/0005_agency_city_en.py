@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agency',
             name='city_en',
-            field=models.CharField(blank=True, help_text='英文界面显示。留空时按汉语拼音自动生成（徐州市 → Xuzhou）；读音特殊的地名请填写，例如长治市填 Changzhi。', max_length=60, verbose_name='城市英文名'),
+            field=models.CharField(blank=True, help_text='英文界面显示，同城各成员单位共用。留空时按汉语拼音自动生成（徐州市 → Xuzhou）；读音特殊的地名请填写，例如长治市填 Changzhi。', max_length=60, verbose_name='城市英文名'),
         ),
     ]

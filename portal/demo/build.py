@@ -279,20 +279,16 @@ ABOUT_EN = [
 def _site_contact(home: HomePage) -> None:
     site = Site.objects.get(root_page=home)
     contact = SiteContact.for_site(site)
-    if not contact.organisation:
+    if not contact.organisation:  # set once; what an editor changes later stands
         contact.organisation = "淮海经济区知识产权保护联盟秘书处 · 成渝知识产权保护合作秘书处"
         contact.address = "江苏省徐州市 · 四川省成都市"
-        contact.phone = "0516-83738888"
-        contact.email = "ipp-portal@example.gov.cn"
-        contact.save()
-    if contact.organisation == "淮海经济区知识产权保护联盟秘书处 · 成渝知识产权保护合作秘书处" and not (
-        contact.organisation_en or contact.address_en
-    ):  # the demo's own contact, from before the footer had English fields
         contact.organisation_en = (
             "Secretariat of the Huaihai Economic Zone IP Protection Alliance · "
             "Secretariat of the Chengdu–Chongqing IP Protection Cooperation"
         )
         contact.address_en = "Xuzhou, Jiangsu · Chengdu, Sichuan"
+        contact.phone = "0516-83738888"
+        contact.email = "ipp-portal@example.gov.cn"
         contact.save()
 
 

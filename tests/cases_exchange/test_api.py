@@ -181,6 +181,7 @@ def test_an_unknown_status_filter_is_refused_not_answered_with_nothing(client, w
     response = client.get("/api/v1/leads", {"status": "open"}, headers=auth(tokens["B"]))
     assert response.status_code == 422
     assert client.get("/api/v1/leads", {"status": "sent"}, headers=auth(tokens["B"])).status_code == 200
+    assert client.get("/api/v1/leads", {"status": ""}, headers=auth(tokens["B"])).status_code == 200  # any
 
 
 def test_the_originator_names_more_recipients_for_a_sent_lead(client, world, tokens):

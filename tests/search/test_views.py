@@ -216,3 +216,24 @@ def test_results_date_only_what_has_a_date_of_its_own(client, site_index):
     assert alliance["淮海经济区知识产权保护联盟"] is None  # first published is not a date of the alliance
     news = [time for title, time in hits("知识产权").items() if time is not None]
     assert news, "news and policy documents keep their dates"
+
+
+def test_a_place_typed_freely_stays_as_typed_in_english_facets(client, world, indexed):
+    from bs4 import BeautifulSoup
+
+    from cases_exchange.factories import LeadFactory
+
+    with indexed():
+        for place in ("徐州市铜山区", "洛阳市"):
+            LeadFactory(
+                author=world.users["A_officer"],
+                title="砀山酥梨地理标志线索",
+                location_city=place,
+                distribution="named",
+                agency_ids=[world.agencies["B"].pk],
+            )
+    client.force_login(world.users["B_officer"])
+    page = BeautifulSoup(client.get("/en/search/", {"q": "砀山酥梨"}).content.decode(), "html.parser")
+    group = next(s for s in page.select(".search-facets section") if s.h2.get_text(strip=True) == "City")
+    labels = {a.get_text(strip=True) for a in group.select("a")}
+    assert labels == {"徐州市铜山区", "Luoyang"}  # not "Xuzhoushitongshanqu"
