@@ -11,6 +11,7 @@ urlpatterns = [
     path("leads/clusters/", views.cluster_list, name="clusters"),
     path("leads/stats/", views.stats, name="stats"),
     path("leads/audit/", views.audit_log, name="audit_log"),
+    path("leads/audit/export.<str:fmt>", views.audit_export, name="audit_export"),
     path("leads/groups/", views.sharing_groups, name="sharing_groups"),
     path("leads/groups/<int:pk>/edit/", views.sharing_group_edit, name="sharing_group_edit"),
     path("leads/groups/<int:pk>/delete/", views.sharing_group_delete, name="sharing_group_delete"),

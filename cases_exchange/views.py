@@ -203,24 +203,37 @@ def lead_export(request, fmt):
         request=request,
         details={"tab": tab, "leads": min(len(rows), EXPORT_LEADS), "rows": len(table), "format": fmt},
     )
+    title = _("线索清单")  # not inside the f-string, where makemessages would not find it
+    return _spreadsheet(
+        fmt,
+        name=f"{title}-{tab}",
+        ascii_name=f"leads-{tab}",
+        sheet_title=pgettext("the exported spreadsheet's sheet", "线索"),
+        header=header,
+        rows=table,
+    )
+
+
+def _spreadsheet(fmt: str, *, name: str, ascii_name: str, sheet_title: str, header, rows) -> HttpResponse:
+    """An export as a download: XLSX, or CSV with a BOM (so that Excel reads it as UTF-8). Every cell goes
+    through ``safe_cell`` (no formulas); the file is named ``name-date`` (``ascii_name`` for old clients)
+    and never cached."""
     stamp = timezone.localdate().isoformat()
-    title = _("线索清单")
-    name = f"{title}-{tab}-{stamp}"
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
         writer.writerow(header)
-        writer.writerows([[selectors.safe_cell(v) for v in row] for row in table])
+        writer.writerows([[selectors.safe_cell(v) for v in row] for row in rows])
         response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
 
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = pgettext("the exported spreadsheet's sheet", "线索")
+        sheet.title = sheet_title
         sheet.append(header)
-        for row in table:
+        for row in rows:
             sheet.append([selectors.safe_cell(v) for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -228,9 +241,9 @@ def lead_export(request, fmt):
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    ascii_name = f"leads-{tab}-{stamp}.{fmt}"
+    quoted = quote(f"{name}-{stamp}")
     response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}.{fmt}"
+        f"attachment; filename=\"{ascii_name}-{stamp}.{fmt}\"; filename*=UTF-8''{quoted}.{fmt}"
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -765,13 +778,7 @@ def stats(request):
 @officer_required
 @require_GET
 def audit_log(request):
-    actor = request.actor
-    if not actor.is_liaison:
-        raise PermissionDenied(_("审计记录仅对联络员和秘书处开放。"))
-    action = request.GET.get("action", "")
-    action = action if action in ACTION_LABELS else ""
-    reference = request.GET.get("lead", "").strip()[:40]
-    events = selectors.audit_events(actor=actor, action=action, lead_reference=reference)
+    actor, action, reference, events = _audit_records(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     # A record about a lead links to it, named as it is now (a draft then may have its number since).
     lead_ids = {
@@ -800,6 +807,69 @@ def audit_log(request):
     )
 
 
+def _audit_records(request):
+    """``(actor, action, reference, records)`` of the audit log as the request filters it; liaisons and
+    the secretariat only."""
+    actor = request.actor
+    if not actor.is_liaison:
+        raise PermissionDenied(_("审计记录仅对联络员和秘书处开放。"))
+    action = request.GET.get("action", "")
+    action = action if action in ACTION_LABELS else ""
+    reference = request.GET.get("lead", "").strip()[:40]
+    return (
+        actor,
+        action,
+        reference,
+        selectors.audit_events(actor=actor, action=action, lead_reference=reference),
+    )
+
+
+EXPORT_AUDIT_RECORDS = 20000
+
+
+@officer_required
+@require_GET
+def audit_export(request, fmt):
+    """The audit log as filtered, as XLSX or CSV, newest first (at most 20,000 records, said in the file);
+    the export is itself recorded."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    actor, action, reference, events = _audit_records(request)
+    events = list(events[: EXPORT_AUDIT_RECORDS + 1])
+    cut = len(events) > EXPORT_AUDIT_RECORDS
+    events = events[:EXPORT_AUDIT_RECORDS]
+    header = [_("时间"), _("人员"), _("单位"), _("操作"), _("对象"), _("来源地址"), _("哈希")]
+    rows = [
+        [
+            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor_name + (f" ({e.via_token})" if e.via_token else ""),
+            e.actor_agency.name if e.actor_agency else "",
+            str(action_label(e.action)),
+            _audit_object_label(e),
+            e.ip_address or "",
+            e.hash,
+        ]
+        for e in events
+    ]
+    if cut:
+        rows.append([_("仅导出最近的 %(n)s 条记录；请按操作或线索编号筛选后分别导出。") % {"n": len(events)}])
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="auditevent",
+        request=request,
+        details={"records": len(events), "format": fmt, "action": action, "lead": reference},
+    )
+    return _spreadsheet(
+        fmt,
+        name=str(_("审计记录")),
+        ascii_name="audit-log",
+        sheet_title=pgettext("the exported audit log's sheet", "审计记录"),
+        header=header,
+        rows=rows,
+    )
+
+
 def _audit_object_label(event) -> str:
     """What a record is about, in the reader's language: the name it was written with, or for an export
     the list exported and its size (an export names no single object)."""
@@ -813,6 +883,12 @@ def _audit_object_label(event) -> str:
         ) % {
             "tab": TAB_LABELS[details["tab"]],
             "rows": rows,
+            "format": str(details.get("format", "")).upper(),
+        }
+    if event.action == AuditAction.EXPORT and event.object_type == "auditevent":
+        records = details.get("records", 0) if isinstance(details.get("records"), int) else 0
+        return ngettext("审计记录：%(n)s 条（%(format)s）", "审计记录：%(n)s 条（%(format)s）", records) % {
+            "n": records,
             "format": str(details.get("format", "")).upper(),
         }
     return event.object_repr or event.object_type

@@ -245,3 +245,32 @@ def test_the_log_says_whose_records_it_holds_and_links_each_lead_as_it_is_now(cl
     client.force_login(world.users["A_secretariat"])
     page = parse_html(client.get("/leads/audit/"))
     assert "本页列出本联盟各成员单位人员的操作记录" in page.select_one("main p.muted").get_text()
+
+
+def test_a_liaison_exports_the_log_as_filtered_and_the_export_is_recorded(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    LeadFactory(author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk])
+    LeadFactory(author=world.users["D_officer"], distribution="alliance", alliance_ids=[world.chengyu.pk])
+    client.force_login(world.users["A_liaison"])
+    page = client.get("/leads/audit/", {"action": "send"}).content.decode()
+    assert 'href="/leads/audit/export.xlsx?action=send&amp;lead="' in page
+    response = client.get("/leads/audit/export.xlsx", {"action": "send"})
+    assert response["Cache-Control"] == "no-store"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:5] == ["时间", "人员", "单位", "操作", "对象"]
+    assert rows[1:]
+    assert all(row[3] == "通报" for row in rows[1:])
+    assert all(row[2] == world.agencies["A"].name for row in rows[1:])  # only its own agency's
+    assert world.users["D_officer"].get_full_name() not in str(rows)
+    exported = AuditEvent.objects.filter(action="export", object_type="auditevent").get()
+    assert exported.details["records"] == len(rows) - 1
+    csv_text = client.get("/leads/audit/export.csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("时间,人员,单位,操作,对象")
+    assert "审计记录：" in client.get("/leads/audit/").content.decode()  # the export names itself
+    assert client.get("/leads/audit/export.pdf").status_code == 404
+    client.force_login(world.users["A_officer"])
+    assert client.get("/leads/audit/export.xlsx").status_code == 403
