@@ -121,7 +121,14 @@ async def run_client(url: str, origin: str, client: Client, stop: asyncio.Event)
                 client.socket = ws
                 client.connections += 1
                 await ws.send(json.dumps({"type": "hello", "last_id": client.last_id}))
-                async for raw in ws:
+                # Wait for messages in short steps and look at ``stop`` between them: a client that
+                # connected just after the scenario closed the open sockets would otherwise wait on an
+                # idle socket for ever (the test hung so, once, in CI).
+                while not stop.is_set():
+                    try:
+                        raw = await asyncio.wait_for(ws.recv(), timeout=0.5)
+                    except TimeoutError:
+                        continue
                     message = json.loads(raw)
                     if message["type"] == "notification":
                         client.received.add(message["id"])
