@@ -3,10 +3,11 @@
 from datetime import date
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from portal.api import AgencyTokenAuth, ErrorOut
 
+from .divisions import city_in_pinyin
 from .models import AgencyKind, Alliance
 from .selectors import agency_list, alliance_list, alliance_profile
 
@@ -38,18 +39,28 @@ class AgencyRef(Schema):
     kind_label: str
     province: str
     city: str
+    city_en: str = Field(description="城市英文名：编辑填写的，否则为汉语拼音")
     division_code: str
 
     @staticmethod
     def resolve_kind_label(obj):
         return obj.get_kind_display()
 
+    @staticmethod
+    def resolve_city_en(obj):
+        return obj.city_en or city_in_pinyin(obj.city)
+
 
 class CityOut(Schema):
     province: str
     city: str
+    city_en: str = Field(description="城市英文名：编辑填写的，否则为汉语拼音")
     division_code: str
     agencies: list[AgencyRef]
+
+    @staticmethod
+    def resolve_city_en(obj):
+        return obj.city_en or city_in_pinyin(obj.city)
 
 
 class AllianceDetailOut(AllianceOut):

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from pydantic import field_validator
@@ -525,3 +525,79 @@ def attachment(request, lead_id: int, attachment_id: int):
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
     response["Content-Disposition"] = f'attachment; filename="lead-{lead.pk}-attachment-{item.pk}"'
     return response
+
+
+class CommentIn(Schema):
+    body: str = Field(min_length=1, max_length=5000, description="讨论内容，最多 5000 字")
+
+
+class CommentOut(Schema):
+    id: int
+    agency: str
+    author: str
+    body: str
+    created_at: datetime
+
+
+def _comment(comment) -> dict:
+    return {
+        "id": comment.pk,
+        "agency": comment.agency.name if comment.agency else "",
+        "author": comment.author.get_full_name() if comment.author else "",
+        "body": comment.body,
+        "created_at": comment.created_at,
+    }
+
+
+@router.get(
+    "/leads/{lead_id}/comments",
+    response={200: list[CommentOut], 404: ErrorOut},
+    summary="讨论",
+    description="线索的讨论，先发的在前；能看到线索的单位都能看到。",
+)
+def comments(request, lead_id: int):
+    actor = _actor(request)
+    lead, _access = lead_policy.get_or_404(actor, lead_id)
+    return [
+        _comment(c) for c in lead.comments.select_related("author", "agency").order_by("created_at", "pk")
+    ]
+
+
+@router.post(
+    "/leads/{lead_id}/comments",
+    response={201: CommentOut, 404: ErrorOut, 422: ErrorOut},
+    summary="发表讨论",
+    description="在已通报线索的讨论区发言；其他相关单位收到通知。草稿没有讨论区，返回 422。",
+)
+def comment_create(request, lead_id: int, payload: CommentIn):
+    actor = _actor(request)
+    lead, _access = lead_policy.get_or_404(actor, lead_id)
+    comment = _run(services.comment_add, actor=actor, lead=lead, body=payload.body, request=request)
+    return Status(201, _comment(comment))
+
+
+@router.post(
+    "/leads/{lead_id}/attachments",
+    response={200: LeadOut, 404: ErrorOut, 422: ErrorOut},
+    summary="上传附件",
+    description=(
+        "multipart/form-data：`file` 为文件（PDF、PNG、JPG、DOCX、XLSX、ZIP、OFD、TXT，单个不超过 20 MB，"
+        "核对文件内容与扩展名），`is_sensitive` 为真时作为证据材料（受限线索只对获准单位可见）。"
+        "保存时计算 SHA-256，记入审计日志；返回线索详情。"
+    ),
+)
+def attachment_create(request, lead_id: int, file: File[UploadedFile], is_sensitive: Form[bool] = True):
+    actor = _actor(request)
+    lead, _access = lead_policy.get_or_404(actor, lead_id)
+    _run(
+        services.attachment_add,
+        actor=actor,
+        lead=lead,
+        uploaded_file=file,
+        is_sensitive=is_sensitive,
+        request=request,
+    )
+    lead, access = lead_policy.get_or_404(
+        actor, lead_id, CaseLead.objects.select_related("originating_agency")
+    )
+    return _detail(actor, lead, access)

@@ -1,10 +1,11 @@
 """/api/v1/leads for member systems (agency token) and the browser (session with CSRF)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from alliances.services import agency_token_issue
 from cases_exchange.factories import LeadFactory
-from cases_exchange.models import CaseLead, LeadRecipient
+from cases_exchange.models import AuditEvent, CaseLead, LeadAttachment, LeadRecipient, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +212,68 @@ def test_the_originator_names_more_recipients_for_a_sent_lead(client, world, tok
         "宿迁市市场监督管理局",
         "临沂市市场监督管理局",
     ]
+
+
+def test_member_systems_discuss_and_upload_through_the_api(client, world, tokens):
+    lead_id = client.post(
+        "/api/v1/leads",
+        {**LEAD, "send": {"distribution": "named", "agency_ids": [world.agencies["B"].pk]}},
+        content_type="application/json",
+        headers=auth(tokens["A"]),
+    ).json()["id"]
+    said = client.post(
+        f"/api/v1/leads/{lead_id}/comments",
+        {"body": "已派员核查该店铺。"},
+        content_type="application/json",
+        headers=auth(tokens["B"]),
+    )
+    assert said.status_code == 201, said.json()
+    thread = client.get(f"/api/v1/leads/{lead_id}/comments", headers=auth(tokens["A"])).json()
+    assert [(c["agency"], c["body"]) for c in thread] == [("宿迁市市场监督管理局", "已派员核查该店铺。")]
+    assert Notification.objects.filter(kind="lead_comment", recipient__agency=world.agencies["A"]).exists()
+    empty = client.post(
+        f"/api/v1/leads/{lead_id}/comments",
+        {"body": ""},
+        content_type="application/json",
+        headers=auth(tokens["B"]),
+    )
+    assert empty.status_code == 422
+    # An agency outside the distribution learns nothing, not even that the lead exists.
+    for response in (
+        client.get(f"/api/v1/leads/{lead_id}/comments", headers=auth(tokens["C"])),
+        client.post(
+            f"/api/v1/leads/{lead_id}/comments",
+            {"body": "?"},
+            content_type="application/json",
+            headers=auth(tokens["C"]),
+        ),
+        client.post(
+            f"/api/v1/leads/{lead_id}/attachments",
+            {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n")},
+            headers=auth(tokens["C"]),
+        ),
+    ):
+        assert response.status_code == 404
+    uploaded = client.post(
+        f"/api/v1/leads/{lead_id}/attachments",
+        {"file": SimpleUploadedFile("现场照片.pdf", b"%PDF-1.4\n"), "is_sensitive": "false"},
+        headers=auth(tokens["B"]),
+    )
+    assert uploaded.status_code == 200, uploaded.json()
+    assert [a["name"] for a in uploaded.json()["attachments"]] == ["现场照片.pdf"]
+    refused = client.post(
+        f"/api/v1/leads/{lead_id}/attachments",
+        {"file": SimpleUploadedFile("旧合同.doc", b"\xd0\xcf\x11\xe0")},
+        headers=auth(tokens["B"]),
+    )
+    assert refused.status_code == 422
+    assert "旧版文档" in refused.json()["error"]["message"]
+    assert LeadAttachment.objects.filter(lead_id=lead_id).count() == 1
+    assert AuditEvent.objects.filter(action="upload", object_id=str(lead_id)).count() == 1
+
+
+def test_the_agencies_api_names_cities_in_english_too(client, world):
+    body = client.get("/api/v1/alliances/huaihai").json()
+    xuzhou = next(c for c in body["cities"] if c["city"] == "徐州市")
+    assert xuzhou["city_en"] == "Xuzhou"
+    assert {a["city_en"] for a in xuzhou["agencies"]} == {"Xuzhou"}
