@@ -101,6 +101,14 @@ def test_lead_api(client, world, level):
             {row["id"] for row in listing.json().get("results", [])} if listing.status_code == 200 else set()
         )
         assert (lead.pk in ids) == (user is not None and may_see(world, key, level)), key
+        # The lead's discussion answers exactly as the lead does: 200 for those who see it, else what a
+        # lead that does not exist gets.
+        thread = client.get(f"/api/v1/leads/{lead.pk}/comments")
+        if user is not None and may_see(world, key, level):
+            assert thread.status_code == 200, key
+        else:
+            missing = client.get(f"/api/v1/leads/{MISSING_ID}/comments")
+            assert (thread.status_code, thread.json()) == (missing.status_code, missing.json()), key
 
 
 @pytest.mark.parametrize("level", LEVELS)
