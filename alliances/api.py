@@ -7,7 +7,6 @@ from ninja import Field, Query, Router, Schema
 
 from portal.api import AgencyTokenAuth, ErrorOut
 
-from .divisions import city_in_pinyin
 from .models import AgencyKind, Alliance
 from .selectors import agency_list, alliance_list, alliance_profile
 
@@ -48,7 +47,7 @@ class AgencyRef(Schema):
 
     @staticmethod
     def resolve_city_en(obj):
-        return obj.city_en or city_in_pinyin(obj.city)
+        return obj.city_in_english
 
 
 class CityOut(Schema):
@@ -60,7 +59,7 @@ class CityOut(Schema):
 
     @staticmethod
     def resolve_city_en(obj):
-        return obj.city_en or city_in_pinyin(obj.city)
+        return obj.city_in_english
 
 
 class AllianceDetailOut(AllianceOut):

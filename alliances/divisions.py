@@ -78,15 +78,18 @@ def province_label(code: str, province: str) -> str:
     return province
 
 
-def city_label(city: str, city_en: str = "") -> str:
-    """The city as the page's language names it: 徐州市, or its English name (typed in, else pinyin; a
-    province-level name typed where a city was asked, 江苏省, is named as the province)."""
-    if not on_english_pages():
-        return city
+def city_in_english(city: str, city_en: str = "") -> str:
+    """A city's English name: typed in, else pinyin; a province-level name typed where a city was asked
+    (江苏省) is named as the province."""
     if city_en:
         return city_en
     province_code = _PROVINCE_CODES.get(city.strip())
     return PROVINCES_EN[province_code] if province_code else city_in_pinyin(city)
+
+
+def city_label(city: str, city_en: str = "") -> str:
+    """The city as the page's language names it: 徐州市, or its English name on English pages."""
+    return city_in_english(city, city_en) if on_english_pages() else city
 
 
 class PlaceLabels:
@@ -96,6 +99,10 @@ class PlaceLabels:
     @property
     def city_label(self) -> str:
         return city_label(self.city, self.city_en)
+
+    @property
+    def city_in_english(self) -> str:
+        return city_in_english(self.city, self.city_en)
 
     @property
     def province_label(self) -> str:

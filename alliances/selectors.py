@@ -113,3 +113,11 @@ def agency_alliances(*, agency: Agency):
     return Alliance.objects.filter(
         is_active=True, memberships__agency=agency, memberships__is_active=True
     ).distinct()
+
+
+def city_english_names(cities=None) -> dict[str, str]:
+    """The English name an editor typed for each member city (blank where pinyin serves), by its Chinese
+    name; only ``cities`` when given. One query."""
+    agencies = Agency.objects.all() if cities is None else Agency.objects.filter(city__in=cities)
+    # A typed name is ordered after a blank one, so that it is the one kept for the city.
+    return dict(agencies.order_by("city_en").values_list("city", "city_en"))

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext, pgettext
 
 from alliances.divisions import city_label, province_label
 from alliances.models import Agency, Membership
+from alliances.selectors import city_english_names
 from portal.languages import name_list
 from portal.pagination import LIST_CAP, capped_count
 
@@ -374,7 +375,7 @@ def city_stats(*, actor: Actor, days: int = 365) -> list[dict]:
         )
         .order_by("agency__division_code")
     )
-    typed = dict(Agency.objects.exclude(city_en="").values_list("city", "city_en"))  # English names
+    typed = city_english_names()
     rows = []
     seen = set()
     for row in received_rows:

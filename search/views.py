@@ -14,7 +14,8 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _lazy
 
 from alliances.divisions import PROVINCES, city_label, is_city_name
-from alliances.models import Agency, Alliance
+from alliances.models import Alliance
+from alliances.selectors import city_english_names
 from cases_exchange.models import IPType
 from portal.languages import on_english_pages
 from search.selectors import FACETS, MAX_RESULTS, autocomplete_for_user, last_page, search_for_user
@@ -53,7 +54,7 @@ def _english_place_names(facet: str, values) -> dict:
         }
     # Only the names of cities and provinces are translated: a lead's or a policy's place is free text
     # (徐州市铜山区) and stays as typed rather than become one long pinyin word.
-    cities = dict(Agency.objects.filter(city__in=values).values_list("city", "city_en"))
+    cities = city_english_names(values)
     return {
         value: city_label(value, cities.get(value, ""))
         for value in values
