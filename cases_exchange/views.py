@@ -82,13 +82,11 @@ def signed_in(view):
 def officer_required(view):
     """Signed in and working with leads (officer, liaison, secretariat of an active agency)."""
 
-    @login_required
+    @signed_in
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        actor = actor_for_user(request.user)
-        if not actor.works_with_leads:
+        if not request.actor.works_with_leads:
             raise PermissionDenied(_("您的账号不能使用线索工作台。"))
-        request.actor = actor
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -781,18 +779,13 @@ def audit_log(request):
     actor, action, reference, events = _audit_records(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     # A record about a lead links to it, named as it is now (a draft then may have its number since).
-    lead_ids = {
-        int(e.object_id)
-        for e in page.object_list
-        if e.object_type == CaseLead._meta.model_name and str(e.object_id).isdigit()
-    }
+    lead_ids = {_audit_lead_id(e) for e in page.object_list} - {None}
     leads = lead_policy.visible(actor).filter(pk__in=lead_ids).only("reference", "title", "status", "source")
     leads = {lead.pk: lead for lead in leads} if lead_ids else {}
     for event in page.object_list:
         event.action_label = action_label(event.action)
         event.object_label = _audit_object_label(event)
-        about_lead = event.object_type == CaseLead._meta.model_name and str(event.object_id).isdigit()
-        event.lead = leads.get(int(event.object_id)) if about_lead else None
+        event.lead = leads.get(_audit_lead_id(event))
     return render(
         request,
         "cases_exchange/audit_log.html",
@@ -805,6 +798,13 @@ def audit_log(request):
             "section": "audit",
         },
     )
+
+
+def _audit_lead_id(event) -> int | None:
+    """The id of the lead an audit record is about, if it is about one."""
+    if event.object_type == CaseLead._meta.model_name and str(event.object_id).isdigit():
+        return int(event.object_id)
+    return None
 
 
 def _audit_records(request):
