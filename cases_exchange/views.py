@@ -60,7 +60,7 @@ from .models import (
     RecipientStatus,
     SharingGroup,
 )
-from .permissions import Access, actor_for_user, lead_policy
+from .permissions import Access, Actor, actor_for_user, lead_policy
 from .presentation import LeadView, notification_text, notification_url
 
 PAGE_SIZE = 25
@@ -784,7 +784,7 @@ def audit_log(request):
     leads = {lead.pk: lead for lead in leads} if lead_ids else {}
     for event in page.object_list:
         event.action_label = action_label(event.action)
-        event.object_label = _audit_object_label(event)
+        event.object_label = _audit_object_label(event, viewer=actor)
         event.lead = leads.get(_audit_lead_id(event))
     return render(
         request,
@@ -845,7 +845,7 @@ def audit_export(request, fmt):
             e.actor_name + (f" ({e.via_token})" if e.via_token else ""),
             e.actor_agency.name if e.actor_agency else "",
             str(action_label(e.action)),
-            _audit_object_label(e),
+            _audit_object_label(e, viewer=actor),
             e.ip_address or "",
             e.hash,
         ]
@@ -870,26 +870,30 @@ def audit_export(request, fmt):
     )
 
 
-def _audit_object_label(event) -> str:
+def _audit_object_label(event, *, viewer: Actor) -> str:
     """What a record is about, in the reader's language: the name it was written with, or for an export
-    the list exported and its size (an export names no single object)."""
+    the list exported — with its size only for the exporting agency's own readers, since the size of
+    another agency's list counts leads the reader may not see."""
     details = event.details if isinstance(event.details, dict) else {}
+    own = event.actor_agency_id is not None and event.actor_agency_id == viewer.agency_id
+    file_format = str(details.get("format", "")).upper()
     if event.action == AuditAction.EXPORT and details.get("tab") in TAB_LABELS:
+        tab = TAB_LABELS[details["tab"]]
+        if not own:
+            return _("线索清单：%(tab)s（%(format)s）") % {"tab": tab, "format": file_format}
         rows = details.get("rows", 0) if isinstance(details.get("rows"), int) else 0
         return ngettext(
             "线索清单：%(tab)s，%(rows)s 行（%(format)s）",
             "线索清单：%(tab)s，%(rows)s 行（%(format)s）",
             rows,
-        ) % {
-            "tab": TAB_LABELS[details["tab"]],
-            "rows": rows,
-            "format": str(details.get("format", "")).upper(),
-        }
+        ) % {"tab": tab, "rows": rows, "format": file_format}
     if event.action == AuditAction.EXPORT and event.object_type == "auditevent":
+        if not own:
+            return _("审计记录（%(format)s）") % {"format": file_format}
         records = details.get("records", 0) if isinstance(details.get("records"), int) else 0
         return ngettext("审计记录：%(n)s 条（%(format)s）", "审计记录：%(n)s 条（%(format)s）", records) % {
             "n": records,
-            "format": str(details.get("format", "")).upper(),
+            "format": file_format,
         }
     return event.object_repr or event.object_type
 

@@ -178,6 +178,42 @@ def test_secretariat_reads_no_record_about_a_lead_it_may_not_see(client, world):
     assert shared.title in page
 
 
+def test_another_agencys_export_is_named_without_its_size(client, world):
+    """An export's size counts the exporting agency's leads, hidden ones too: the secretariat reads that
+    宿迁 exported its received leads, not how many it holds; 宿迁's own liaison reads the number."""
+    to_suqian = [world.agencies["B"].pk]
+    for _n in range(3):
+        LeadFactory(author=world.users["C_officer"], distribution="named", agency_ids=to_suqian)
+    client.force_login(world.users["B_officer"])
+    assert client.get("/leads/export.csv", {"tab": "received"}).status_code == 200
+    client.force_login(world.users["B_liaison"])
+    assert client.get("/leads/audit/export.csv").status_code == 200
+    rows = AuditEvent.objects.get(action="export", details__tab="received").details["rows"]
+    records = AuditEvent.objects.get(action="export", object_type="auditevent").details["records"]
+    assert rows >= 3
+    assert records > 0
+
+    def exports(user):
+        client.force_login(world.users[user])
+        page = BeautifulSoup(client.get("/leads/audit/").content.decode(), "html.parser")
+        return [
+            tr.select_one('td[data-label="对象"]').get_text()
+            for tr in page.select(".data-table--audit tbody tr")
+            if tr.select_one('td[data-label="操作"]').get_text() == "导出"
+        ]
+
+    own = [f"审计记录：{records} 条（CSV）", f"线索清单：收到的线索，{rows} 行（CSV）"]
+    assert exports("B_liaison") == own
+    assert exports("A_secretariat") == ["审计记录（CSV）", "线索清单：收到的线索（CSV）"]
+    client.force_login(world.users["A_secretariat"])
+    exported = client.get("/leads/audit/export.csv").content.decode("utf-8-sig")
+    assert "线索清单：收到的线索（CSV）" in exported
+    assert f"{rows} 行" not in exported
+    english = client.get("/en/leads/audit/").content.decode()
+    assert "Lead list: Received leads (CSV)" in english
+    assert "Audit records (CSV)" in english
+
+
 def test_the_log_names_actions_in_words_and_narrows_to_one_lead(client, world):
     from cases_exchange.audit import ACTION_LABELS, AuditAction
 
