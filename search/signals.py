@@ -90,6 +90,17 @@ def _page_deleted(sender, instance, **kwargs):
         _queue("page", instance.pk)
 
 
+def _privacy_changed(sender, instance, **kwargs):
+    """A view restriction added or lifted: the page and every page below it (which the restriction covers)
+    leave the public index or come back."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        for pk in Page.objects.descendant_of(page, inclusive=True).live().values_list("pk", flat=True):
+            _queue("page", pk)
+
+
 def _agency_changed(sender, instance, **kwargs):
     _queue("agency", instance.pk)
 
@@ -103,12 +114,16 @@ def _lead_related_changed(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    from wagtail.models import PageViewRestriction
+
     from alliances.models import Agency, Membership
     from cases_exchange.models import CaseLead, CaseLeadGroupObjectPermission, LeadRecipient
 
     page_published.connect(_page_changed, dispatch_uid="search-page-published")
     page_unpublished.connect(_page_changed, dispatch_uid="search-page-unpublished")
     post_delete.connect(_page_deleted, dispatch_uid="search-page-deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(_privacy_changed, sender=PageViewRestriction, dispatch_uid=f"search-privacy-{signal}")
     for signal in (post_save, post_delete):
         signal.connect(_agency_changed, sender=Agency, dispatch_uid=f"search-agency-{signal}")
         signal.connect(_lead_changed, sender=CaseLead, dispatch_uid=f"search-lead-{signal}")

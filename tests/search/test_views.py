@@ -237,3 +237,37 @@ def test_a_place_typed_freely_stays_as_typed_in_english_facets(client, world, in
     group = next(s for s in page.select(".search-facets section") if s.h2.get_text(strip=True) == "City")
     labels = {a.get_text(strip=True) for a in group.select("a")}
     assert labels == {"徐州市铜山区", "Luoyang"}  # not "Xuzhoushitongshanqu"
+
+
+def test_a_page_made_private_leaves_the_public_index_and_the_page_cache(
+    client, site_index, django_capture_on_commit_callbacks
+):
+    """Restricting a published page (and so the pages below it) to signed-in users takes it out of public
+    search and out of the cache at once, not at the next re-publication; lifting it brings it back."""
+    from django.contrib.auth.models import AnonymousUser
+    from wagtail.models import PageViewRestriction
+
+    from portal.models import NewsIndexPage, NewsPage
+    from search.selectors import search_for_user
+
+    news = NewsPage.objects.get(slug="huaihai-first-joint-meeting")
+    title = news.title
+
+    def public_hits():
+        return [h.url for h in search_for_user(user=AnonymousUser(), text=title).hits]
+
+    assert news.url in public_hits()
+    assert client.get(news.url).status_code == 200
+    assert client.get(news.url).headers["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=NewsIndexPage.objects.get(), restriction_type=PageViewRestriction.LOGIN
+        )
+    assert news.url not in public_hits()
+    response = client.get(news.url)
+    assert response.status_code == 302
+    assert "X-Page-Cache" not in response.headers
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert news.url in public_hits()
+    assert client.get(news.url).status_code == 200
