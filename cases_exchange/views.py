@@ -437,15 +437,17 @@ def lead_detail(request, pk):
     # read updates that same row in the list.
     recipients = selectors.lead_recipients(lead)
     own = lead_policy.own_recipient(actor, lead, among=recipients)
-    if own is not None:
-        own = services.recipient_mark_read(actor=actor, recipient=own, request=request)
-    if access is Access.FULL:
-        audit_record(actor=actor, action=AuditAction.READ, obj=lead, request=request)
     if request.GET.get("fragment") == "recipients":
+        # The open page's recipients table, fetched again when a notification arrives: it shows who holds
+        # the lead and how far each has got, none of the lead itself — not a read to mark or record.
         context = selectors.lead_page_context(
             actor=actor, lead=lead, access=access, own=own, recipients=recipients
         )
         return render(request, "cases_exchange/includes/recipients.html", context)
+    if own is not None:
+        own = services.recipient_mark_read(actor=actor, recipient=own, request=request)
+    if access is Access.FULL:
+        audit_record(actor=actor, action=AuditAction.READ, obj=lead, request=request)
     feedback_form = _refused_feedback(request, lead.pk) if own is not None else None
     refused_decision = _refused_decision(request, lead.pk) if own is not None else None
     return _lead_page(

@@ -1110,6 +1110,28 @@ class TestSendingMore:
         client.force_login(world.users["B_officer"])
         assert parse_html(client.get(fragment)).select_one("#send-more-hint") is None
 
+    def test_the_live_recipients_part_is_not_a_read(self, client, world):
+        """The part the open page fetches on every notification shows none of the lead: it neither marks
+        the viewer's row read nor adds a read to the audit log (which would fill with the page's refreshes);
+        opening the page does both, once."""
+        from cases_exchange.models import AuditEvent, RecipientStatus
+
+        lead = send_to_b(world)
+        own = LeadRecipient.objects.get(lead=lead)
+        reads = AuditEvent.objects.filter(action="read", object_type="caselead", object_id=str(lead.pk))
+        client.force_login(world.users["B_officer"])
+        for _n in range(3):
+            assert client.get(f"/leads/{lead.pk}/?fragment=recipients").status_code == 200
+        own.refresh_from_db()
+        assert (own.status, own.read_at, reads.count()) == (RecipientStatus.DELIVERED, None, 0)
+        client.get(f"/leads/{lead.pk}/")
+        own.refresh_from_db()
+        assert own.status == RecipientStatus.READ
+        assert own.read_at is not None
+        assert reads.count() == 1
+        assert client.get(f"/leads/{lead.pk}/?fragment=recipients").status_code == 200
+        assert reads.count() == 1
+
     def test_only_the_originator_is_offered_it_and_outsiders_get_404(self, client, world):
         lead = send_to_b(world)
         client.force_login(world.users["A_officer"])
