@@ -350,7 +350,7 @@ def _send(actor, lead, send: SendIn, request):
     summary="线索详情",
     description=(
         "受限线索未获准时，敏感字段为 null。无权查看的线索返回 404，与不存在的线索相同。"
-        "每次读取记入审计日志。"
+        "每次读取完整线索（含敏感字段）都记入审计日志；只能看到摘要时不记录。"
     ),
 )
 def lead_detail(request, lead_id: int):

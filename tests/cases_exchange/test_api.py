@@ -269,3 +269,29 @@ def test_the_agencies_api_names_cities_in_english_too(client, world):
     xuzhou = next(c for c in body["cities"] if c["city"] == "徐州市")
     assert xuzhou["city_en"] == "Xuzhou"
     assert {a["city_en"] for a in xuzhou["agencies"]} == {"Xuzhou"}
+
+
+def test_full_reads_are_recorded_and_summary_reads_are_not_as_the_document_says(client, world, tokens):
+    """DESIGN §7 records every read of a full lead: B reads the restricted lead's summary without a
+    record; once A grants it the sensitive fields, each read through the API is recorded."""
+    from cases_exchange.services import access_request_create, access_request_decide
+
+    lead = LeadFactory(
+        author=world.users["A_officer"],
+        distribution="alliance",
+        alliance_ids=[world.huaihai.pk],
+        restrict_sensitive=True,
+        suspect_credit_code="91350200776049653A",
+    )
+    reads = AuditEvent.objects.filter(action="read", object_type="caselead", object_id=str(lead.pk))
+    summary = client.get(f"/api/v1/leads/{lead.pk}", headers=auth(tokens["B"])).json()
+    assert summary["suspect_credit_code"] is None
+    assert reads.count() == 0
+    asked = access_request_create(actor=world.actors["B_officer"], lead=lead, reason="需要核查主体")
+    access_request_decide(actor=world.actors["A_liaison"], access_request=asked, grant=True)
+    for _n in range(2):
+        full = client.get(f"/api/v1/leads/{lead.pk}", headers=auth(tokens["B"])).json()
+        assert full["suspect_credit_code"] == lead.suspect_credit_code
+    assert reads.count() == 2
+    described = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/leads/{lead_id}"]["get"]
+    assert "每次读取完整线索（含敏感字段）都记入审计日志；只能看到摘要时不记录。" in described["description"]
