@@ -19,6 +19,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", views.PortalLogoutView.as_view(), name="logout"),
+    # Wagtail's own front-end sign-in (its address for private pages) is ours too: the same form, the same
+    # limits on failed attempts — otherwise a second door past them.
+    path("_util/login/", views.PortalLoginView.as_view()),
     path("", include("cases_exchange.urls")),
     path("", include("search.urls")),
     path("", include(wagtail_urls)),

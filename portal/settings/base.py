@@ -174,7 +174,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Where a private page sends a visitor who is not signed in: the portal's sign-in, not Wagtail's bare one.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL  # a URL name: /en/accounts/login/ from an English page
 LOGIN_REDIRECT_URL = "/"
+# A private page or document collection is for signed-in users (or some groups of them), never behind one
+# password passed around: that would be tried without limit and leave no trace of who read what.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 
 # Sessions are written to the database and read from the cache: a signed-in page costs no session query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -60,11 +60,57 @@ def test_sign_in_is_refused_after_ten_attempts_on_one_account(client, world):  #
     )
     assert response.status_code == 200
     assert "登录尝试过于频繁" in response.content.decode()
-    # The admin's sign-in counts the same attempts.
-    response = client.post(
-        "/admin/login/", {"username": officer.username, "password": "correct-horse-battery"}
+    # The admin's sign-in counts the same attempts, and so does Wagtail's front-end sign-in address.
+    for door in ("/admin/login/", "/_util/login/", "/en/_util/login/"):
+        response = client.post(door, {"username": officer.username, "password": "correct-horse-battery"})
+        assert response.status_code == 200, door
+        assert "登录尝试过于频繁" in response.content.decode() or "Too many sign-in attempts" in (
+            response.content.decode()
+        ), door
+    assert "_auth_user_id" not in client.session
+
+
+def test_every_sign_in_form_in_the_url_map_counts_failed_attempts():
+    """No address signs anyone in through a form that does not count failures (Wagtail adds its own
+    front-end one; a new package may add more)."""
+    from django.contrib.auth.views import LoginView
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from portal.ratelimit import RateLimitedSignIn
+
+    def views(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from views(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                yield prefix + str(entry.pattern), entry.callback
+
+    sign_ins = {}
+    for route, callback in views(get_resolver().url_patterns):
+        view_class = getattr(callback, "view_class", None)
+        if view_class is not None and issubclass(view_class, LoginView):
+            sign_ins[route] = view_class(**getattr(callback, "view_initkwargs", {})).get_form_class()
+    for door in ("admin/login/", "accounts/login/", "_util/login/"):
+        assert any(route.endswith(door) for route in sign_ins), (door, sign_ins)
+    unlimited = [r for r, form in sign_ins.items() if not (form and issubclass(form, RateLimitedSignIn))]
+    # Wagtail's own route stays in its URL list, behind ours, which answers first (the test above).
+    assert len(unlimited) <= 1, unlimited
+    assert all(route.endswith("_util/login/") for route in unlimited), unlimited
+
+
+def test_a_private_page_sends_visitors_to_the_portal_sign_in(client, world):  # noqa: F811
+    from wagtail.models import PageViewRestriction
+
+    from portal.models import NewsIndexPage
+
+    PageViewRestriction.objects.create(
+        page=NewsIndexPage.objects.get(), restriction_type=PageViewRestriction.LOGIN
     )
-    assert "登录尝试过于频繁" in response.content.decode()
+    response = client.get("/news/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/news/"
+    response = client.get("/en/news/")
+    assert response["Location"] == "/en/accounts/login/?next=/en/news/"
 
 
 def test_successful_sign_ins_are_not_counted(client, world, settings):  # noqa: F811
@@ -115,3 +161,22 @@ def test_the_audit_record_keeps_the_address_it_was_hashed_over(client, world, se
 def test_the_language_switch_never_links_off_the_site(client):
     html = client.get("/en//evil.example/login").content.decode()
     assert 'href="//evil.example' not in html
+
+
+def test_private_pages_and_documents_are_for_signed_in_users_not_a_shared_password(world):  # noqa: F811
+    """Wagtail would also let an editor put a page or a document collection behind one password, whose
+    check counts no failures and records no reader: the choice is not offered."""
+    from wagtail.admin.forms.collections import CollectionViewRestrictionForm
+    from wagtail.admin.forms.pages import PageViewRestrictionForm
+    from wagtail.models import PageViewRestriction
+
+    page_form = PageViewRestrictionForm(
+        private_page_options=[PageViewRestriction.PASSWORD, PageViewRestriction.LOGIN]
+    )
+    offered = [code for code, _label in page_form.fields["restriction_type"].choices]
+    assert offered == [PageViewRestriction.NONE, PageViewRestriction.LOGIN]
+    assert "password" not in page_form.fields
+    collection_form = CollectionViewRestrictionForm()
+    offered = [code for code, _label in collection_form.fields["restriction_type"].choices]
+    assert PageViewRestriction.PASSWORD not in offered
+    assert PageViewRestriction.LOGIN in offered
