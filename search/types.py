@@ -19,7 +19,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models.functions import Coalesce
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -88,7 +88,7 @@ def page_document(page) -> IndexDocument | None:
     else:
         body_parts = [*body_parts, _stream_text(page, "body")]
     if date is None and page.first_published_at:
-        date = page.first_published_at.date()
+        date = timezone.localdate(page.first_published_at)  # the day in China, not in UTC
     if date:
         facets["year"] = (str(date.year),)
     return IndexDocument(
@@ -195,6 +195,7 @@ def lead_document(lead, access: tuple[str, ...] | None = None) -> IndexDocument 
     if not access:
         return None
     when = lead.sent_at or lead.created_at
+    day = timezone.localdate(when) if when else None  # the day in China (its small hours are UTC's yesterday)
     return IndexDocument(
         key=f"lead:{lead.pk}",
         kind="lead",
@@ -213,13 +214,13 @@ def lead_document(lead, access: tuple[str, ...] | None = None) -> IndexDocument 
         ),
         url=f"/leads/{lead.pk}/",
         access=access,
-        date=when.date() if when else None,
+        date=day,
         # The rights it concerns, as the lead's summary shows them (a suspect's identifiers are sensitive).
         identifiers=tuple(i for i in (lead.reference, lead.trademark_number, lead.patent_number) if i),
         facets={
             "ip_type": (lead.ip_type,),
             "city": (lead.location_city,) if lead.location_city else (),
-            "year": (str(when.year),) if when else (),
+            "year": (str(day.year),) if day else (),
         },
     )
 

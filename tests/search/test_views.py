@@ -271,3 +271,27 @@ def test_a_page_made_private_leaves_the_public_index_and_the_page_cache(
         restriction.delete()
     assert news.url in public_hits()
     assert client.get(news.url).status_code == 200
+
+
+def test_documents_are_dated_by_the_day_in_china_not_in_utc(world):
+    """At 01:30 on New Year's Day in 徐州 it is still the 31st in UTC: a result's date and year facet are
+    the day the officer and the editor saw on their calendars."""
+    from datetime import UTC, date, datetime
+    from zoneinfo import ZoneInfo
+
+    from cases_exchange.factories import LeadFactory
+    from portal.models import ContentPage
+    from search.types import lead_document, page_document
+
+    # As the database gives it back: in UTC, 2026-12-31 17:30.
+    small_hours = datetime(2027, 1, 1, 1, 30, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    lead = LeadFactory(
+        author=world.users["A_officer"], distribution="named", agency_ids=[world.agencies["B"].pk]
+    )
+    lead.sent_at = small_hours
+    document = lead_document(lead)
+    assert (document.date, document.facets["year"]) == (date(2027, 1, 1), ("2027",))
+    section = ContentPage.objects.live().first()  # dated by the day it went live
+    section.first_published_at = small_hours
+    document = page_document(section)
+    assert (document.date, document.facets["year"]) == (date(2027, 1, 1), ("2027",))
