@@ -11,6 +11,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -23,7 +24,7 @@ from .blocks import BaseStreamBlock
 from .cache import mark_public
 from .languages import in_interface_language
 from .selectors import public_only
-from .slugs import pinyin_slug
+from .slugs import HAN, pinyin_slug
 
 # --- Accounts -------------------------------------------------------------------------------------
 
@@ -122,8 +123,9 @@ class PortalPageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned = super().clean()
-        if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
-            base = pinyin_slug(cleaned["title"]) or "page"
+        title = cleaned.get("title")
+        if "slug" in self.fields and not cleaned.get("slug") and title:
+            base = pinyin_slug(title) or "page"
             slug, n = base, 1
             while not Page._slug_is_available(slug, self.parent_page, self.instance):
                 n += 1
@@ -131,6 +133,18 @@ class PortalPageForm(WagtailAdminPageForm):
             cleaned["slug"] = slug
             self.instance.slug = slug
         return cleaned
+
+    def clean_slug(self):
+        """The slug the admin's script copies from a Chinese title while it is typed is the title's Latin
+        letters and digits alone (2026 for 徐州市开展2026年“双打”专项行动, upov for UPOV公约与植物新品种保护,
+        and the next 2026 is refused as taken): on a page never published (the script stops copying once
+        it is, and a published address must not move) it counts as empty, and ``clean`` makes the pinyin."""
+        slug = self.cleaned_data.get("slug", "")
+        title = self.data.get("title", "")
+        copied = slug and slug == slugify(title, allow_unicode=False)
+        if copied and HAN.search(title) and self.instance.first_published_at is None:
+            return ""
+        return slug
 
 
 class BasePage(Page):

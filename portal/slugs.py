@@ -6,6 +6,8 @@ from django.utils.text import slugify
 from pypinyin import Style, lazy_pinyin
 
 MAX_SLUG_LENGTH = 80
+#: A Han character (the CJK unified ideographs and their first extension).
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def pinyin_slug(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
