@@ -1046,6 +1046,10 @@ def tip_submit(*, division_code: str, data: dict, contact: str = "", client_ip: 
         restrict_sensitive=True,  # the tipster's identity stays with the receiving agency
         **fields,
     )
+    # The city as the agencies name it (徐州市) whatever the form showed the tipster (江苏省 · 徐州市, or
+    # Jiangsu · Xuzhou on an English page): it is what city statistics and search facets group by.
+    lead.location_city = agency.city
+    lead.location_division_code = division_code
     if contact:
         lead.informant = contact[:200]
     _normalise(lead)

@@ -1115,8 +1115,6 @@ def tip_new(request):
                         "suspect_name": data["suspect_name"],
                         "suspect_shop_url": data["suspect_shop_url"],
                         "location_address": data["location_address"],
-                        "location_city": dict(cities).get(data["city"], ""),
-                        "location_division_code": data["city"],
                     },
                     contact=data["contact"],
                     client_ip=address,

@@ -789,6 +789,32 @@ class TestPublicTips:
         assert "公众举报的内容不能修改" in refused.content.decode()
         assert PublicTip.objects.get().lead.summary != "改"
 
+    def test_a_tip_names_its_city_as_the_agencies_do_in_either_language(self, client, world):
+        """The form labels cities 江苏省 · 宿迁市 (Jiangsu · Suqian in English); the lead keeps 宿迁市, the
+        name city statistics and the search's city facet group by, not a second 宿迁 beside it."""
+        suqian = world.agencies["B"]
+        for prefix, label in (("", "江苏省 · 宿迁市"), ("/en", "Jiangsu · Suqian")):
+            assert label in client.get(f"{prefix}/tips/new/").content.decode()
+            response = client.post(f"{prefix}/tips/new/", tip_payload(), REMOTE_ADDR=f"10.9.9.{len(prefix)}")
+            assert response.status_code == 302
+        cities = set(PublicTip.objects.values_list("lead__location_city", "lead__location_division_code"))
+        assert cities == {(suqian.city, "321300")}
+        assert suqian.city == "宿迁市"
+        # Tips kept before with the form's label are renamed by the migration; a city typed since stays.
+        from importlib import import_module
+
+        from django.apps import apps
+
+        labelled, typed = (tip.lead for tip in PublicTip.objects.order_by("pk"))
+        CaseLead.objects.filter(pk=labelled.pk).update(location_city="Jiangsu · Suqian")
+        CaseLead.objects.filter(pk=typed.pk).update(location_city="宿迁市宿城区")
+        import_module(
+            "cases_exchange.migrations.0008_tip_city_as_agencies_name_it"
+        ).name_tip_cities_as_agencies_do(apps, None)
+        labelled.refresh_from_db()
+        typed.refresh_from_db()
+        assert (labelled.location_city, typed.location_city) == ("宿迁市", "宿迁市宿城区")
+
     def test_tipster_sees_only_the_stage(self, client, world):
         client.post("/tips/new/", tip_payload())
         tip = PublicTip.objects.get()
