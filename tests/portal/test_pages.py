@@ -223,3 +223,36 @@ class TestPublicPageCache:
         response = client.head("/news/")
         assert response.headers["X-Page-Cache"] == "hit"
         assert response.content == b""
+
+
+def test_images_on_pages_are_served_and_nothing_else_under_media(client, demo, settings):
+    """A page's picture loads wherever the portal runs (make run has no proxy for /media/); documents keep
+    their privacy check at /documents/, and no path climbs out of the two image directories."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.documents.models import Document
+    from wagtail.images.models import Image
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (64, 48), "red").save(buffer, "PNG")
+    image = Image.objects.create(
+        title="执法现场", file=ImageFile(io.BytesIO(buffer.getvalue()), name="scene.png")
+    )
+    rendition = image.get_rendition("width-40")
+    for url in (rendition.url, image.file.url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("image/"), url
+        PILImage.open(io.BytesIO(b"".join(response.streaming_content))).verify()
+    document = Document.objects.create(title="内部文件", file=ContentFile(b"%PDF-1.4\n", name="plan.pdf"))
+    assert client.get(settings.MEDIA_URL + document.file.name).status_code == 404
+    for path in (
+        "images/../documents/plan.pdf",
+        "images/%2e%2e/documents/plan.pdf",
+        "images/",
+        "other/x.png",
+    ):
+        assert client.get(settings.MEDIA_URL + path).status_code == 404, path
