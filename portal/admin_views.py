@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import UserViewSet
 
-from .models import AGENCY_ROLES, Role, User
+from .models import User
 from .services import _managed_group_ids, user_sync_groups
 
 ACCOUNT_FIELDS = ("full_name", "agency", "role", "job_title", "phone")
@@ -34,14 +34,6 @@ class AccountFieldsMixin(forms.ModelForm):
             )
         self.fields["role"].help_text = _("办案人员、联络员、秘书处和信用监管人员必须选择所属单位。")
         self.fields["full_name"].required = True
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("role") in AGENCY_ROLES and not cleaned.get("agency"):
-            self.add_error(
-                "agency", _("“%(role)s”必须属于一个成员单位。") % {"role": Role(cleaned["role"]).label}
-            )
-        return cleaned
 
     def _save_m2m(self):
         super()._save_m2m()

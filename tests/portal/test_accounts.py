@@ -92,13 +92,17 @@ def test_admin_user_form_requires_agency_for_officers(client, demo):
             "email": "na@example.gov.cn",
             "full_name": "无单位",
             "role": "officer",
-            "password1": "Long-enough-pw-2026",
-            "password2": "Long-enough-pw-2026",
+            "password1": "x1",
+            "password2": "x1",
         },
     )
     assert response.status_code == 200
-    assert "必须属于一个成员单位" in response.content.decode()
+    page = response.content.decode()
+    assert page.count("“办案人员”必须属于一个成员单位。") == 1  # once, not from the form and the model both
     assert not User.objects.filter(username="no_agency").exists()
+    # Django's own password rules speak Chinese too (its Chinese catalogue lags its English message).
+    assert "密码太短，至少需要 10 个字符。" in page
+    assert "This password is too short" not in page
 
 
 def test_sign_in_page_signs_officer_in(client, demo):

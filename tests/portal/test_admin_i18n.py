@@ -380,3 +380,16 @@ def test_admin_date_fields_hold_only_real_dates(client, admin_site):
     box = BeautifulSoup(edit.content.decode(), "html.parser").select_one('input[name="founded_on"]')
     assert box["type"] == "date"
     assert box["value"] == alliance.founded_on.isoformat()
+
+
+def test_the_reviewers_menu_reads_as_one_phrase():
+    """Wagtail's Chinese joins the task's action and 发布 with a stray space and 和: 批准 和发布."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("zh-hans"):
+        labels = [
+            gettext("%(label)s and Publish") % {"label": gettext(a)}
+            for a in ("Approve", "Approve with comment")
+        ]
+    assert labels == ["批准并发布", "带评论批准并发布"]
