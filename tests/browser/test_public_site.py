@@ -69,6 +69,34 @@ def test_phone_layout_has_a_working_menu(browser, portal_server):
     context.close()
 
 
+def test_on_a_phone_a_policy_documents_outline_comes_before_its_text(browser, portal_server):
+    """Folded between the header and the text (at the end of a 37,000-pixel page it helped no one); opened,
+    it jumps to the chapter. On a wide screen it stands open beside the text."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(portal_server.base_url + "/policies/chengdu-ip-14th-five-year-plan/")
+    outline = page.get_by_role("navigation", name="目录")
+    chapter = outline.get_by_role("link", name="第三章\u3000构建知识产权区域发展新格局")
+    expect(chapter).to_be_hidden()
+    top = lambda selector: page.locator(selector).bounding_box()["y"]  # noqa: E731
+    assert top(".document__header") < top(".toc") < top(".document__body")
+    assert top(".toc") < 844  # on the first screen
+    outline.locator("summary").click()
+    expect(chapter).to_be_visible()
+    page.screenshot(path=screenshot_dir() / "phone-policy-outline.png")
+    chapter.click()
+    expect(page.get_by_role("heading", name="第三章\u3000构建知识产权区域发展新格局")).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = wide.new_page()
+    page.goto(portal_server.base_url + "/policies/chengdu-ip-14th-five-year-plan/")
+    outline = page.get_by_role("navigation", name="目录")
+    expect(outline.get_by_role("link", name="第三章\u3000构建知识产权区域发展新格局")).to_be_visible()
+    assert outline.bounding_box()["x"] > page.locator(".document__body").bounding_box()["x"] + 600  # beside
+    wide.close()
+
+
 def test_editor_signs_in_to_the_chinese_admin_and_sees_pages(page, portal_server):
     base = portal_server.base_url
     page.goto(base + "/admin/")

@@ -33,6 +33,13 @@
             nav.querySelector("ul").appendChild(copy);
         }
     }
+    // A policy document's outline stands open beside the text on a wide screen; on a phone, where it comes
+    // before the text, it starts folded (without this file it is simply open).
+    if (window.matchMedia && window.matchMedia("(max-width: 999px)").matches) {
+        Array.prototype.forEach.call(document.querySelectorAll("details[data-fold-on-phone]"), function (fold) {
+            fold.open = false;
+        });
+    }
     // A form that came back with errors: bring its summary into view and read it first; its links lead
     // to the fields. (A feedback form inside a closed <details> is opened by the page itself.)
     var summary = document.querySelector("[data-error-summary]");
