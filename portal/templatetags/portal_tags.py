@@ -134,6 +134,17 @@ def messages_for(messages, section=""):
 
 
 @register.filter
+def refusals_apart(messages):
+    """``(refusals, the rest)`` of some messages: a refusal (an error) is shown apart, read out and focused
+    on arrival; the rest are quiet status lines."""
+    from django.contrib.messages import constants
+
+    messages = list(messages or ())
+    refusals = [m for m in messages if m.level >= constants.ERROR]
+    return refusals, [m for m in messages if m.level < constants.ERROR]
+
+
+@register.filter
 def phone(number):
     """A stored phone number as people write it (``portal.identifiers.format_phone``)."""
     from portal.identifiers import format_phone

@@ -447,6 +447,23 @@ class TestWorkspace:
         assert lead.status == "sent"
         assert list(lead.recipients.values_list("agency_id", flat=True)) == [world.agencies["C"].pk]
 
+    def test_a_refused_send_is_said_as_an_alert_that_takes_the_focus(self, client, world):
+        """Sending with no recipient comes back to the lead page: the refusal is an alert the page focuses
+        (site.js moves to the first ``data-error-summary``), not a quiet status line; success stays one."""
+        draft = LeadFactory(author=world.users["A_officer"])
+        client.force_login(world.users["A_officer"])
+        page = parse_html(client.post(f"/leads/{draft.pk}/send/", {"distribution": "named"}, follow=True))
+        (alert,) = page.select(".flash[role=alert]")
+        assert alert.get_text(strip=True) == "请至少选择一个接收单位或通报组。"
+        assert alert.has_attr("data-error-summary")
+        assert alert["tabindex"] == "-1"
+        assert not page.select(".flash[role=status]")
+        to_c = {"distribution": "named", "agencies": [world.agencies["C"].pk]}
+        page = parse_html(client.post(f"/leads/{draft.pk}/send/", to_c, follow=True))
+        (status,) = page.select(".flash[role=status]")
+        assert status.get_text(strip=True) == "线索已通报。"
+        assert not page.select("[data-error-summary]")
+
     def test_recipient_actions_through_the_pages(self, client, world):
         lead = send_to_b(world)
         client.force_login(world.users["B_officer"])
