@@ -4,6 +4,8 @@ Everything comes from the environment; start-up fails with one line naming the v
 something required is missing or malformed. ``manage.py check --deploy`` passes with these settings.
 """
 
+from urllib.parse import urlsplit
+
 from .base import *  # noqa: F403
 from .env import ConfigError, env_bool, env_int, env_str
 
@@ -16,6 +18,21 @@ if (
     or SECRET_KEY.startswith(("dev-", "test-", "django-insecure"))
 ):
     raise ConfigError("SECRET_KEY", "is too short or looks like a development key; use 50+ random characters")
+
+# Notification e-mails link to leads and admin pages by this address; the development default
+# (127.0.0.1:8000) would send every recipient to their own machine.
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL")
+_base = urlsplit(WAGTAILADMIN_BASE_URL or "")
+if (
+    _base.scheme not in ("http", "https")
+    or not _base.hostname
+    or _base.hostname in ("localhost", "127.0.0.1")
+):
+    raise ConfigError(
+        "WAGTAILADMIN_BASE_URL",
+        "must be the portal's address as its users reach it, e.g. https://ipp.example.gov.cn "
+        "(links in e-mails)",
+    )
 
 # A web server told to serve MEDIA_ROOT would otherwise hand out lead evidence without any check.
 for _name, _served in (("MEDIA_ROOT", MEDIA_ROOT), ("STATIC_ROOT", STATIC_ROOT)):  # noqa: F405

@@ -112,6 +112,7 @@ def test_production_settings_pass_the_deployment_check(tmp_path):
         ["check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         SECRET_KEY=GOOD_KEY,
+        WAGTAILADMIN_BASE_URL="https://ipp.example.gov.cn",
         ALLOWED_HOSTS="ipp.example.gov.cn",
         DATABASE_URL=f"sqlite:///{tmp_path}/deploy.sqlite3",
     )
@@ -124,9 +125,28 @@ def test_production_refuses_private_files_inside_media_root(tmp_path):
         ["check"],
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         SECRET_KEY=GOOD_KEY,
+        WAGTAILADMIN_BASE_URL="https://ipp.example.gov.cn",
         DATABASE_URL=f"sqlite:///{tmp_path}/deploy.sqlite3",
         MEDIA_ROOT=str(tmp_path / "media"),
         PRIVATE_MEDIA_ROOT=str(tmp_path / "media" / "private"),
     )
     assert result.returncode != 0
     assert "PRIVATE_MEDIA_ROOT: must not be inside MEDIA_ROOT" in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "address", [None, "http://127.0.0.1:8000", "localhost:8000", "ftp://ipp.example.gov.cn"]
+)
+def test_production_needs_the_address_e_mails_link_to(tmp_path, address):
+    """Without it every link in a notification e-mail led to the reader's own machine."""
+    env = {"WAGTAILADMIN_BASE_URL": address} if address else {}
+    result = run_manage(
+        ["check"],
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL=f"sqlite:///{tmp_path}/deploy.sqlite3",
+        **env,
+    )
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert "WAGTAILADMIN_BASE_URL: must be the portal's address as its users reach it" in last
