@@ -16,7 +16,14 @@ def _lead_changed(sender, instance: CaseLead, **kwargs):
 
 
 def _recipient_changed(sender, instance: LeadRecipient, **kwargs):
-    lead_counts_invalidate([instance.agency_id])
+    # The sender's sent list shows every recipient's progress (宿迁 · 已受理): its version goes too.
+    lead = LeadRecipient._meta.get_field("lead").get_cached_value(instance, default=None)
+    if lead is not None:
+        sender_id = lead.originating_agency_id
+    else:
+        leads = CaseLead.objects.filter(pk=instance.lead_id)
+        sender_id = leads.values_list("originating_agency_id", flat=True).first()
+    lead_counts_invalidate([a for a in (instance.agency_id, sender_id) if a is not None])
 
 
 def _grant_changed(sender, instance: CaseLeadGroupObjectPermission, **kwargs):

@@ -145,6 +145,26 @@ class TestWorkspace:
         row = client.get("/leads/").content.decode().split(second.reference)[1].split("</tr>")[0]
         assert "已受理" in row
 
+    def test_the_senders_cached_list_follows_each_recipients_progress(
+        self, client, world, django_capture_on_commit_callbacks
+    ):
+        """徐州's sent tab shows 宿迁 · 已送达; once 宿迁 accepts, 徐州 reads 宿迁 · 已受理 at once, not when
+        its cached copy of the list runs out."""
+        lead = send_to_b(world)
+        client.force_login(world.users["A_officer"])
+
+        def progress():
+            page = parse_html(client.get("/leads/", {"tab": "sent"}))
+            row = next(tr for tr in page.select("#lead-list tbody tr") if lead.reference in tr.get_text())
+            return row.select_one('td[data-label="接收单位办理情况"]').get_text(" ", strip=True)
+
+        assert progress() == "宿迁市市场监督管理局 · 已送达"
+        client.force_login(world.users["B_officer"])
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/leads/{lead.pk}/act/accept/")
+        client.force_login(world.users["A_officer"])
+        assert progress() == "宿迁市市场监督管理局 · 已受理"
+
     def test_cached_inbox_belongs_to_one_agency(self, client, world):
         lead = send_to_b(world)
         client.force_login(world.users["B_officer"])
