@@ -277,6 +277,13 @@ def resolve_recipients(
     *, actor: Actor, lead: CaseLead, distribution: str, agency_ids=(), sharing_group=None, alliance_ids=()
 ) -> list[Agency]:
     """The agencies a lead sent at ``distribution`` reaches, the originator excluded; validates the choice."""
+    # Sending is a member's act: an agency whose memberships have all ended keeps its drafts (and the leads
+    # it holds) but reaches no one with them, whatever the level.
+    _require(
+        bool(_agency_alliance_ids(actor.agency_id)),
+        _("本单位不是任何联盟的有效成员，不能通报线索。"),
+        "not_member",
+    )
     active_members = Agency.objects.filter(
         is_active=True, memberships__is_active=True, memberships__alliance__is_active=True
     ).distinct()

@@ -753,3 +753,25 @@ class TestSendingMore:
                 actor=fresh_actor(world.users["A_officer"]), lead=draft, agency_ids=[world.agencies["B"].pk]
             )
         assert not LeadRecipient.objects.filter(lead=draft).exists()
+
+
+@pytest.mark.parametrize("distribution", ["named", "alliance", "cross_alliance"])
+def test_an_agency_no_longer_in_any_alliance_sends_nothing(world, distribution):
+    """Its draft stays its own; sending it — cross-alliance as well, which names no alliance of its own —
+    is refused with the reason and reaches no one."""
+    from alliances.models import Membership
+
+    draft = LeadFactory(author=world.users["A_officer"])
+    Membership.objects.filter(agency=world.agencies["A"]).update(is_active=False)
+    with pytest.raises(ValidationError, match="本单位不是任何联盟的有效成员") as refused:
+        services.lead_send(
+            actor=world.actors["A_officer"],
+            lead=draft,
+            distribution=distribution,
+            agency_ids=[world.agencies["B"].pk],
+            alliance_ids=[world.huaihai.pk],
+        )
+    assert refused.value.code == "not_member"
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert not draft.recipients.exists()
