@@ -186,6 +186,13 @@ class TestWorkspace:
             ).delete()
         assert lead.reference not in client.get("/leads/").content.decode()
 
+    def test_a_lead_pages_tab_says_which_lead_it_is(self, client, world):
+        """Officers keep several leads open in tabs: each is named by its reference and its title."""
+        lead = send_to_b(world)
+        client.force_login(world.users["B_officer"])
+        title = parse_html(client.get(f"/leads/{lead.pk}/")).title.get_text()
+        assert title == f"{lead.reference} {lead.title} · 知识产权保护协作门户"
+
     def test_lead_page_query_count_is_bounded(self, client, world):
         lead = LeadFactory(
             author=world.users["A_officer"], distribution="cross_alliance", suspect_phone="13500002468"
