@@ -279,11 +279,8 @@ def resolve_recipients(
     """The agencies a lead sent at ``distribution`` reaches, the originator excluded; validates the choice."""
     # Sending is a member's act: an agency whose memberships have all ended keeps its drafts (and the leads
     # it holds) but reaches no one with them, whatever the level.
-    _require(
-        bool(_agency_alliance_ids(actor.agency_id)),
-        _("本单位不是任何联盟的有效成员，不能通报线索。"),
-        "not_member",
-    )
+    own_alliances = _agency_alliance_ids(actor.agency_id)
+    _require(bool(own_alliances), _("本单位不是任何联盟的有效成员，不能通报线索。"), "not_member")
     active_members = Agency.objects.filter(
         is_active=True, memberships__is_active=True, memberships__alliance__is_active=True
     ).distinct()
@@ -310,8 +307,7 @@ def resolve_recipients(
         return found
     if distribution == Distribution.ALLIANCE:
         chosen = {int(a) for a in alliance_ids} or {lead.alliance_id}
-        allowed = _agency_alliance_ids(actor.agency_id)
-        _require(chosen <= allowed, _("只能向本单位所属的联盟通报。"), "not_member")
+        _require(chosen <= own_alliances, _("只能向本单位所属的联盟通报。"), "not_member")
         return list(
             active_members.filter(memberships__alliance_id__in=chosen, memberships__is_active=True)
             .exclude(pk=actor.agency_id)
@@ -507,7 +503,8 @@ def recipient_mark_read(*, actor: Actor, recipient: LeadRecipient, request=None)
             status=RecipientStatus.READ, read_at=read_at
         )
         if updated:
-            selectors.lead_counts_invalidate([recipient.agency_id])  # update() sends no signals
+            # update() sends no signals: the reader's lists, and the sender's, whose sent tab shows 已阅.
+            selectors.lead_counts_invalidate([recipient.agency_id, recipient.lead.originating_agency_id])
             # What the statement wrote, set on the row in hand (its lead and agency stay loaded).
             recipient.status, recipient.read_at = RecipientStatus.READ, read_at
             notifications.notify_agencies(

@@ -148,8 +148,8 @@ class TestWorkspace:
     def test_the_senders_cached_list_follows_each_recipients_progress(
         self, client, world, django_capture_on_commit_callbacks
     ):
-        """徐州's sent tab shows 宿迁 · 已送达; once 宿迁 accepts, 徐州 reads 宿迁 · 已受理 at once, not when
-        its cached copy of the list runs out."""
+        """徐州's sent tab shows 宿迁 · 已送达; once 宿迁 opens the lead, and again once it accepts, 徐州
+        reads 宿迁 · 已阅 and 宿迁 · 已受理 at once, not when its cached copy of the list runs out."""
         lead = send_to_b(world)
         client.force_login(world.users["A_officer"])
 
@@ -158,12 +158,16 @@ class TestWorkspace:
             row = next(tr for tr in page.select("#lead-list tbody tr") if lead.reference in tr.get_text())
             return row.select_one('td[data-label="接收单位办理情况"]').get_text(" ", strip=True)
 
-        assert progress() == "宿迁市市场监督管理局 · 已送达"
-        client.force_login(world.users["B_officer"])
-        with django_capture_on_commit_callbacks(execute=True):
+        def accept():
             client.post(f"/leads/{lead.pk}/act/accept/")
-        client.force_login(world.users["A_officer"])
-        assert progress() == "宿迁市市场监督管理局 · 已受理"
+
+        assert progress() == "宿迁市市场监督管理局 · 已送达"
+        for step, shown in ((lambda: client.get(f"/leads/{lead.pk}/"), "已阅"), (accept, "已受理")):
+            client.force_login(world.users["B_officer"])
+            with django_capture_on_commit_callbacks(execute=True):
+                step()
+            client.force_login(world.users["A_officer"])
+            assert progress() == f"宿迁市市场监督管理局 · {shown}"
 
     def test_cached_inbox_belongs_to_one_agency(self, client, world):
         lead = send_to_b(world)
