@@ -1,4 +1,5 @@
-"""Keeping the index current: save, publish, unpublish and delete re-index after commit.
+"""Keeping the index current: publishing, unpublishing, moving, deleting and privacy changes re-index after
+commit.
 
 Work is collected per transaction and done once in ``transaction.on_commit``, so a rolled-back change
 never reaches the index and a service that touches a lead five times re-indexes it once. Lead grants are
@@ -13,7 +14,7 @@ import threading
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 logger = logging.getLogger(__name__)
 _pending = threading.local()
@@ -90,6 +91,13 @@ def _page_deleted(sender, instance, **kwargs):
         _queue("page", instance.pk)
 
 
+def _queue_subtree(page) -> None:
+    from wagtail.models import Page
+
+    for pk in Page.objects.descendant_of(page, inclusive=True).live().values_list("pk", flat=True):
+        _queue("page", pk)
+
+
 def _privacy_changed(sender, instance, **kwargs):
     """A view restriction added or lifted: the page and every page below it (which the restriction covers)
     leave the public index or come back."""
@@ -97,8 +105,13 @@ def _privacy_changed(sender, instance, **kwargs):
 
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
-        for pk in Page.objects.descendant_of(page, inclusive=True).live().values_list("pk", flat=True):
-            _queue("page", pk)
+        _queue_subtree(page)
+
+
+def _page_moved(sender, instance, **kwargs):
+    """A page moved with the pages below it: new addresses, perhaps into (or out of) a private section."""
+    _queue_subtree(instance)
+    _page_changed(sender, instance)
 
 
 def _agency_changed(sender, instance, **kwargs):
@@ -122,6 +135,7 @@ def connect() -> None:
     page_published.connect(_page_changed, dispatch_uid="search-page-published")
     page_unpublished.connect(_page_changed, dispatch_uid="search-page-unpublished")
     post_delete.connect(_page_deleted, dispatch_uid="search-page-deleted")
+    post_page_move.connect(_page_moved, dispatch_uid="search-page-moved")
     for signal in (post_save, post_delete):
         signal.connect(_privacy_changed, sender=PageViewRestriction, dispatch_uid=f"search-privacy-{signal}")
     for signal in (post_save, post_delete):

@@ -295,3 +295,31 @@ def test_documents_are_dated_by_the_day_in_china_not_in_utc(world):
     section.first_published_at = small_hours
     document = page_document(section)
     assert (document.date, document.facets["year"]) == (date(2027, 1, 1), ("2027",))
+
+
+def test_a_page_moved_into_a_private_section_leaves_public_search(
+    client, site_index, django_capture_on_commit_callbacks
+):
+    """Moving carries a page's address and privacy with it: under a private section it is no longer found
+    by visitors; moved back, it is found at its own address again."""
+    from django.contrib.auth.models import AnonymousUser
+    from wagtail.models import PageViewRestriction
+
+    from portal.models import NewsIndexPage, NewsPage, PolicyIndexPage
+    from search.selectors import search_for_user
+
+    news = NewsPage.objects.get(slug="huaihai-first-joint-meeting")
+    policies = PolicyIndexPage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=policies, restriction_type=PageViewRestriction.LOGIN)
+
+    def public_hits():
+        return [h.url for h in search_for_user(user=AnonymousUser(), text=news.title).hits]
+
+    assert "/news/huaihai-first-joint-meeting/" in public_hits()
+    with django_capture_on_commit_callbacks(execute=True):
+        news.move(policies, pos="last-child")
+    assert not [url for url in public_hits() if url.endswith("/huaihai-first-joint-meeting/")]
+    with django_capture_on_commit_callbacks(execute=True):
+        NewsPage.objects.get(pk=news.pk).move(NewsIndexPage.objects.get(), pos="last-child")
+    assert "/news/huaihai-first-joint-meeting/" in public_hits()
