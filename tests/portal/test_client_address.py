@@ -180,3 +180,29 @@ def test_private_pages_and_documents_are_for_signed_in_users_not_a_shared_passwo
     offered = [code for code, _label in collection_form.fields["restriction_type"].choices]
     assert PageViewRestriction.PASSWORD not in offered
     assert PageViewRestriction.LOGIN in offered
+
+
+def test_pages_kept_behind_a_shared_password_become_private_to_signed_in_users(client, world):  # noqa: F811
+    """A restriction from before the option went away would still be checked by Wagtail's unthrottled
+    password form: the migration turns it into a sign-in restriction, still closed to the public."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+
+    from portal.models import NewsIndexPage
+
+    page_lock = PageViewRestriction.objects.create(
+        page=NewsIndexPage.objects.get(), restriction_type=PageViewRestriction.PASSWORD, password="123456"
+    )
+    collection_lock = CollectionViewRestriction.objects.create(
+        collection=Collection.get_first_root_node(), restriction_type="password", password="123456"
+    )
+    assert client.get("/news/").status_code == 200  # Wagtail's password form, open to guessing
+    import_module("portal.migrations.0006_no_shared_page_passwords").passwords_to_sign_in(apps, None)
+    for lock in (page_lock, collection_lock):
+        lock.refresh_from_db()
+        assert (lock.restriction_type, lock.password) == ("login", "")
+    assert client.get("/news/")["Location"] == "/accounts/login/?next=/news/"
+    client.force_login(world.users["A_officer"])
+    assert client.get("/news/").status_code == 200
