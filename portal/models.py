@@ -141,7 +141,8 @@ class PortalPageForm(WagtailAdminPageForm):
         it is, and a published address must not move) it counts as empty, and ``clean`` makes the pinyin."""
         slug = self.cleaned_data.get("slug", "")
         title = self.data.get("title", "")
-        copied = slug and slug == slugify(title, allow_unicode=False)
+        # The script keeps a leading or trailing hyphen that Django's slugify drops (知识产权 - 2026 → -2026).
+        copied = slug and slug.strip("-_") == slugify(title, allow_unicode=False)
         if copied and HAN.search(title) and self.instance.first_published_at is None:
             return ""
         return slug

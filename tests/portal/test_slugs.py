@@ -76,6 +76,9 @@ def test_the_digits_the_admin_script_copies_from_a_chinese_title_become_pinyin(c
         NewsPage.objects.get(title="UPOV公约与植物新品种保护").slug
         == "upov-gong-yue-yu-zhi-wu-xin-pin-zhong-bao-hu"
     )
+    dashed = client.post(add, news_form("知识产权 - 2026", "-2026"))
+    assert dashed.status_code == 302
+    assert NewsPage.objects.get(title="知识产权 - 2026").slug == "zhi-shi-chan-quan-2026"
     typed = client.post(add, news_form("2027年知识产权宣传周", "xuan-chuan-zhou-2027"))
     assert typed.status_code == 302
     assert NewsPage.objects.filter(slug="xuan-chuan-zhou-2027").exists()
