@@ -10,7 +10,7 @@ the ratios hold on any machine even when absolute numbers differ. Results are pr
 
     .venv/bin/python bench/run.py                      # default scale, SQLite, daphne
     .venv/bin/python bench/run.py --duration 20 --concurrency 8,32
-    DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python bench/run.py --workers 2
+    DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python bench/run.py --workers 2   # behind nginx
     .venv/bin/python bench/run.py --search-docs 1000000 --only search   # search at a million documents
 """
 
@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import socket
 import subprocess
 import sys
@@ -159,50 +160,116 @@ def prepare_leads(args, env, facts) -> dict:
     return facts
 
 
+#: nginx in front of several server processes, as docs/operations.md deploys them: one upstream with each
+#: process on a port of its own, requests spread round-robin over kept-alive upstream connections,
+#: websocket upgrades passed on.
+NGINX_CONF = """
+worker_processes 1;
+pid {run}/nginx.pid;
+error_log {run}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {run}/body;
+    proxy_temp_path {run}/proxy;
+    fastcgi_temp_path {run}/fastcgi;
+    uwsgi_temp_path {run}/uwsgi;
+    scgi_temp_path {run}/scgi;
+    client_max_body_size 25m;
+    map $http_upgrade $connection_upgrade {{ default upgrade; "" ""; }}
+    upstream portal {{
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        keepalive_requests 1000000;  # nginx closes a client connection after 1,000 requests by default
+        location / {{
+            proxy_pass http://portal;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_read_timeout 3600s;
+        }}
+    }}
+}}
+"""
+
+
+def _wait_until_up(port: int, log_name: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not start; see {log_name}")
+
+
 def start_server(args, env) -> tuple[list[subprocess.Popen], int]:
-    port = free_port()
+    """The server processes and the port the clients use: one daphne, or with ``--workers N`` N daphne
+    processes on ports of their own behind nginx (several processes sharing one listening socket do not
+    share the work — every keep-alive connection lands in whichever process accepts first)."""
+    log = open(VAR / args.scale_name / "server.log", "w")  # noqa: SIM115 — closed with the process
+    daphne = str(Path(sys.executable).with_name("daphne"))
     if args.server == "uvicorn":
+        port = free_port()
         command = [
             str(Path(sys.executable).with_name("uvicorn")),
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
             "--no-access-log", "--log-level", "warning", "portal.asgi:application",
         ]  # fmt: skip
-        listener = None
-    else:
-        # Several daphne processes accept on one listening socket, as under systemd socket activation.
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", port))
-        listener.listen(1024)
-        listener.set_inheritable(True)
-        command = [
-            str(Path(sys.executable).with_name("daphne")),
-            "--fd", str(listener.fileno()), "--access-log", os.devnull, "-v", "0",
-            "portal.asgi:application",
-        ]  # fmt: skip
-    log = open(VAR / args.scale_name / "server.log", "w")  # noqa: SIM115 — closed with the process
-    copies = 1 if listener is None else args.workers
+        processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)]
+        _wait_until_up(port, log.name)
+        return processes, port
+    ports = [free_port() for _ in range(args.workers)]
     processes = [
         subprocess.Popen(
-            command,
+            [
+                daphne,
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(p),
+                "--access-log",
+                os.devnull,
+                "-v",
+                "0",
+                "portal.asgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            pass_fds=() if listener is None else (listener.fileno(),),
         )
-        for _ in range(copies)
+        for p in ports
     ]
-    if listener is not None:
-        listener.close()  # the servers hold their own copies
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return processes, port
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"server did not start; see {log.name}")
+    for p in ports:
+        _wait_until_up(p, log.name)
+    if args.workers == 1:
+        return processes, ports[0]
+    nginx = shutil.which("nginx") or next((c for c in ("/usr/sbin/nginx",) if Path(c).exists()), None)
+    if nginx is None:
+        for process in processes:
+            process.terminate()
+        raise SystemExit(
+            "--workers above 1 runs the processes behind nginx: install it (apt-get install nginx-light)"
+        )
+    run = VAR / args.scale_name / "nginx"
+    run.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in ports)
+    conf = run / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(run=run, servers=servers, port=port))
+    processes.append(
+        subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"], stdout=log, stderr=subprocess.STDOUT)
+    )
+    _wait_until_up(port, str(run / "nginx-error.log"))
+    return processes, port
 
 
 def session_cookie(port: int, username: str) -> str:
