@@ -87,7 +87,9 @@ def page_document(page) -> IndexDocument | None:
         names = [alliance.name, alliance.short_name]
     else:
         body_parts = [*body_parts, _stream_text(page, "body")]
-    if date is None and page.first_published_at:
+    # A policy document's date is its 成文日期: without one it has none (the day it went on the web is not
+    # the document's, and shown beside it would read as one).
+    if date is None and page.first_published_at and kind != "policy_document":
         date = timezone.localdate(page.first_published_at)  # the day in China, not in UTC
     if date:
         facets["year"] = (str(date.year),)

@@ -216,6 +216,18 @@ def test_results_date_only_what_has_a_date_of_its_own(client, site_index):
     assert alliance["淮海经济区知识产权保护联盟"] is None  # first published is not a date of the alliance
     news = [time for title, time in hits("知识产权").items() if time is not None]
     assert news, "news and policy documents keep their dates"
+    # A policy document without its 成文日期 shows none: not the day it went on the web, as if it were.
+    from portal.models import PolicyDocumentPage
+    from search.types import page_document
+
+    policy = PolicyDocumentPage.objects.live().first()
+    dated = page_document(policy)
+    assert dated.date == policy.issued_on
+    assert dated.facets["year"] == (str(policy.issued_on.year),)
+    policy.issued_on = None
+    undated = page_document(policy)
+    assert undated.date is None
+    assert "year" not in undated.facets
 
 
 def test_a_place_typed_freely_stays_as_typed_in_english_facets(client, world, indexed):
