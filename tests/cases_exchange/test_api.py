@@ -28,8 +28,8 @@ def auth(token):
     return {"Authorization": f"Bearer {token}"}
 
 
-def sent_to_b(client, world, tokens) -> int:
-    """The id of a lead agency A's system creates and sends to agency B by name."""
+def sent_to_b(client, world, tokens) -> dict:
+    """A lead agency A's system creates and sends to agency B by name, as the API answers (201)."""
     response = client.post(
         "/api/v1/leads",
         {**LEAD, "send": {"distribution": "named", "agency_ids": [world.agencies["B"].pk]}},
@@ -37,18 +37,11 @@ def sent_to_b(client, world, tokens) -> int:
         headers=auth(tokens["A"]),
     )
     assert response.status_code == 201, response.json()
-    return response.json()["id"]
+    return response.json()
 
 
 def test_member_system_creates_and_sends_a_lead(client, world, tokens):
-    response = client.post(
-        "/api/v1/leads",
-        {**LEAD, "send": {"distribution": "named", "agency_ids": [world.agencies["B"].pk]}},
-        content_type="application/json",
-        headers=auth(tokens["A"]),
-    )
-    assert response.status_code == 201, response.json()
-    body = response.json()
+    body = sent_to_b(client, world, tokens)
     assert body["reference"].startswith("HH-")
     assert body["status"] == "sent"
     assert [r["agency"] for r in body["recipients"]] == ["宿迁市市场监督管理局"]
@@ -58,7 +51,7 @@ def test_member_system_creates_and_sends_a_lead(client, world, tokens):
 
 
 def test_recipient_system_accepts_and_reports(client, world, tokens):
-    lead_id = sent_to_b(client, world, tokens)
+    lead_id = sent_to_b(client, world, tokens)["id"]
     listing = client.get("/api/v1/leads", {"box": "received"}, headers=auth(tokens["B"])).json()
     assert lead_id in [row["id"] for row in listing["results"]]
     assert all(row["originating_agency"] != "宿迁市市场监督管理局" for row in listing["results"])
@@ -80,7 +73,7 @@ def test_recipient_system_accepts_and_reports(client, world, tokens):
 
 
 def test_outsider_token_gets_404_in_the_common_format(client, world, tokens):
-    lead_id = sent_to_b(client, world, tokens)
+    lead_id = sent_to_b(client, world, tokens)["id"]
     for path in (f"/api/v1/leads/{lead_id}", f"/api/v1/leads/{lead_id}/accept"):
         method = client.get if path.endswith(str(lead_id)) else client.post
         response = method(path, headers=auth(tokens["C"]))
@@ -108,7 +101,7 @@ def test_bad_input_is_422_with_field_details_and_nothing_saved(client, world, to
 
 
 def test_workflow_refusals_are_422_with_the_chinese_message(client, world, tokens):
-    lead_id = sent_to_b(client, world, tokens)
+    lead_id = sent_to_b(client, world, tokens)["id"]
     response = client.post(
         f"/api/v1/leads/{lead_id}/feedback",
         {"kind": "filed"},
@@ -212,7 +205,7 @@ def test_the_originator_names_more_recipients_for_a_sent_lead(client, world, tok
 
 
 def test_member_systems_discuss_and_upload_through_the_api(client, world, tokens):
-    lead_id = sent_to_b(client, world, tokens)
+    lead_id = sent_to_b(client, world, tokens)["id"]
     said = client.post(
         f"/api/v1/leads/{lead_id}/comments",
         {"body": "已派员核查该店铺。"},
