@@ -185,11 +185,10 @@ def lead_export(request, fmt):
     actor = request.actor
     tab = request.GET.get("tab", "received")
     tab = tab if tab in TABS else "received"
-    rows = list(
-        selectors.lead_rows(actor=actor, tab=tab, status=request.GET.get("status", ""))[: EXPORT_LEADS + 1]
+    rows, cut = _at_most(
+        selectors.lead_rows(actor=actor, tab=tab, status=request.GET.get("status", "")), EXPORT_LEADS
     )
-    cut = len(rows) > EXPORT_LEADS
-    header, table = selectors.export_table(rows[:EXPORT_LEADS], tab=tab)
+    header, table = selectors.export_table(rows, tab=tab)
     if len(table) > EXPORT_ROWS:  # a sent lead is a row per receiving agency: dozens for an alliance
         table, cut = table[:EXPORT_ROWS], True
     if cut:  # said in the file itself, where the reader of the spreadsheet sees it
@@ -199,7 +198,7 @@ def lead_export(request, fmt):
         action=AuditAction.EXPORT,
         object_type="caselead",
         request=request,
-        details={"tab": tab, "leads": min(len(rows), EXPORT_LEADS), "rows": len(table), "format": fmt},
+        details={"tab": tab, "leads": len(rows), "rows": len(table), "format": fmt},
     )
     title = _("线索清单")  # not inside the f-string, where makemessages would not find it
     return _spreadsheet(
@@ -210,6 +209,12 @@ def lead_export(request, fmt):
         header=header,
         rows=table,
     )
+
+
+def _at_most(queryset, limit: int) -> tuple[list, bool]:
+    """The first ``limit`` items of an export, and whether there were more (said in the file)."""
+    items = list(queryset[: limit + 1])
+    return items[:limit], len(items) > limit
 
 
 def _spreadsheet(fmt: str, *, name: str, ascii_name: str, sheet_title: str, header, rows) -> HttpResponse:
@@ -837,9 +842,7 @@ def audit_export(request, fmt):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     actor, action, reference, events = _audit_records(request)
-    events = list(events[: EXPORT_AUDIT_RECORDS + 1])
-    cut = len(events) > EXPORT_AUDIT_RECORDS
-    events = events[:EXPORT_AUDIT_RECORDS]
+    events, cut = _at_most(events, EXPORT_AUDIT_RECORDS)
     header = [_("时间"), _("人员"), _("单位"), _("操作"), _("对象"), _("来源地址"), _("哈希")]
     rows = [
         [

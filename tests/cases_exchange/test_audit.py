@@ -283,7 +283,7 @@ def test_the_log_says_whose_records_it_holds_and_links_each_lead_as_it_is_now(cl
     assert "本页列出本联盟各成员单位人员的操作记录" in page.select_one("main p.muted").get_text()
 
 
-def test_a_liaison_exports_the_log_as_filtered_and_the_export_is_recorded(client, world):
+def test_a_liaison_exports_the_log_as_filtered_and_the_export_is_recorded(client, world, monkeypatch):
     import io
 
     from openpyxl import load_workbook
@@ -308,5 +308,16 @@ def test_a_liaison_exports_the_log_as_filtered_and_the_export_is_recorded(client
     assert csv_text.splitlines()[0].startswith("时间,人员,单位,操作,对象")
     assert "审计记录：" in client.get("/leads/audit/").content.decode()  # the export names itself
     assert client.get("/leads/audit/export.pdf").status_code == 404
+    # Past the limit the file keeps the newest records and says it was cut; the record counts those kept.
+    from cases_exchange import views
+
+    monkeypatch.setattr(views, "EXPORT_AUDIT_RECORDS", 1)
+    cut = client.get("/leads/audit/export.csv").content.decode("utf-8-sig").splitlines()
+    assert len(cut) == 3
+    assert cut[-1] == "仅导出最近的 1 条记录；请按操作或线索编号筛选后分别导出。"
+    assert (
+        AuditEvent.objects.filter(action="export", object_type="auditevent").latest("id").details["records"]
+        == 1
+    )
     client.force_login(world.users["A_officer"])
     assert client.get("/leads/audit/export.xlsx").status_code == 403

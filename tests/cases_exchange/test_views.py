@@ -637,6 +637,18 @@ class TestWorkspace:
         assert [(row[6], row[7]) for row in received[1:] if row[0] == lead.reference] == [
             ("宿迁市市场监督管理局", "已受理")
         ]
+        # Cut by leads as well: the first lead's rows only, said in the file, counted in the record.
+        monkeypatch.setattr(views, "EXPORT_ROWS", 10_000)
+        monkeypatch.setattr(views, "EXPORT_LEADS", 1)
+        client.force_login(world.users["A_officer"])
+        by_lead = list(
+            csv.reader(
+                io.StringIO(client.get("/leads/export.csv", {"tab": "sent"}).content.decode("utf-8-sig"))
+            )
+        )
+        assert by_lead[-1][0].startswith("仅导出前")
+        assert len({row[0] for row in by_lead[1:-1]}) == 1
+        assert AuditEvent.objects.filter(action="export").latest("id").details["leads"] == 1
 
     def test_pages_of_the_workspace_render(self, client, world):
         send_to_b(world)
