@@ -252,7 +252,7 @@ def start_server(args, env) -> tuple[list[subprocess.Popen], int]:
         _wait_until_up(p, log.name)
     if args.workers == 1:
         return processes, ports[0]
-    nginx = shutil.which("nginx") or next((c for c in ("/usr/sbin/nginx",) if Path(c).exists()), None)
+    nginx = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")  # sbin is not on every PATH
     if nginx is None:
         for process in processes:
             process.terminate()
