@@ -135,13 +135,14 @@ def messages_for(messages, section=""):
 
 @register.filter
 def refusals_apart(messages):
-    """``(refusals, the rest)`` of some messages: a refusal (an error) is shown apart, read out and focused
-    on arrival; the rest are quiet status lines."""
+    """Some messages in groups ``(refused, messages)``, refusals (errors) first: a refusal is shown apart,
+    read out and focused on arrival; the rest are quiet status lines. Empty groups are left out."""
     from django.contrib.messages import constants
 
     messages = list(messages or ())
-    refusals = [m for m in messages if m.level >= constants.ERROR]
-    return refusals, [m for m in messages if m.level < constants.ERROR]
+    groups = [(True, [m for m in messages if m.level >= constants.ERROR])]
+    groups.append((False, [m for m in messages if m.level < constants.ERROR]))
+    return [(refused, group) for refused, group in groups if group]
 
 
 @register.filter
