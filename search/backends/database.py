@@ -6,8 +6,9 @@ Documents and queries go through ``search.analysis`` first; this module only sto
 
 - **Storage**: :class:`~search.models.IndexEntry` rows (what a hit shows), their access keys and facet
   values as rows of their own, and the terms — an FTS5 table ``search_fts`` (columns title, body, extra
-  pinyin, identifiers) on SQLite, a weighted ``tsvector`` (A title, B body, C pinyin, D identifiers) with a
-  GIN index on PostgreSQL.
+  pinyin, identifiers) on SQLite, with a second, contentless one ``search_fts_titles`` of the same title,
+  pinyin and identifier terms (see :data:`TITLE_WINDOW`), a weighted ``tsvector`` (A title, B body, C
+  pinyin, D identifiers) with a GIN index on PostgreSQL.
 - **Matching**: a document must hold every concept of the query (any alternative of each group). When that
   leaves fewer than a page of results, documents holding only some concepts follow, ranked lower — so a
   question phrased in many words still finds what answers it.
@@ -54,6 +55,9 @@ BOOST_WEIGHT = 0.5  # how much a phrase term counts in BM25 beside the words (Po
 #: then the :data:`RECENT_WINDOW` most recently indexed matches — each tier in the order of
 #: :data:`RANKING` — and facets are counted over those candidates (marked approximate). BM25 over all
 #: 267,000 matches of 地理标志 takes 200 ms at a million documents; over the window, a few.
+#: The title matches come from ``search_fts_titles``, whose document lists hold only titles, names and
+#: identifiers: finding them in the whole index's lists with a column filter stepped through every match of
+#: the query (28 ms for 成渝地区知识产权保护合作 at a million documents; 0.1 ms in the titles' own index).
 EXACT_UP_TO = 2_000
 TITLE_WINDOW = 500
 RECENT_WINDOW = 1_000
@@ -108,6 +112,21 @@ def _document_frequency(cursor, expression: str) -> int:
     return count
 
 
+def _delete_terms(cursor, ids: list[int]) -> None:
+    """Take documents out of both full-text tables (SQLite). ``search_fts_titles`` keeps no copy of its
+    text, so FTS5 is handed back what it indexed — read from ``search_fts`` — to remove it."""
+    for chunk in _batches(ids):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(f"SELECT rowid, title, extra, ident FROM search_fts WHERE rowid IN ({marks})", chunk)
+        indexed = cursor.fetchall()
+        cursor.executemany(
+            "INSERT INTO search_fts_titles (search_fts_titles, rowid, title, extra, ident) "
+            "VALUES ('delete', %s, %s, %s, %s)",
+            indexed,
+        )
+        cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk, *_ in indexed])
+
+
 def _batches(iterable: Iterable, size: int = BATCH):
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
@@ -143,12 +162,19 @@ def _idf(total: int, df: int) -> float:
 
 
 def _coordination(
-    holds: str, concepts: list[str], concept_idf: list[float], groups: list[str], group_idf: list[float]
+    holds: str,
+    concepts: list[str],
+    concept_idf: list[float],
+    groups: list[str],
+    group_idf: list[float],
+    *,
+    asked: int = 1,
 ) -> tuple[str, str, list]:
     """SQL for how many of the query's concepts a document holds, and the summed rarity of the groups it
     holds, with their parameters.
 
-    ``holds`` is a fragment with one ``%s`` for a full-text expression, worth 1 when the document holds it.
+    ``holds`` is a fragment worth 1 when the document holds a full-text expression, which it asks for in
+    ``asked`` ``%s`` placeholders.
     Only telling concepts are counted (:data:`TELLING_IDF`). Among documents holding as many, each group
     adds its IDF: the rare concept of a question counts for more than its common words, and a document
     holding more of a long compound's parts ranks higher.
@@ -156,7 +182,10 @@ def _coordination(
     telling = [concept for concept, idf in zip(concepts, concept_idf, strict=True) if idf >= TELLING_IDF]
     held = " + ".join([holds] * len(telling)) or "0"
     coordination = " + ".join([f"%s * {holds}"] * len(groups)) or "0"
-    params = [*telling, *(value for pair in zip(group_idf, groups, strict=True) for value in pair)]
+    params = [
+        *(concept for concept in telling for _ in range(asked)),
+        *(value for idf, group in zip(group_idf, groups, strict=True) for value in (idf, *[group] * asked)),
+    ]
     return held, coordination, params
 
 
@@ -219,10 +248,14 @@ class DatabaseBackend(SearchBackend):
                     extra = [t for t in a.extra_terms if not analysis.is_identifier_term(t)]
                     terms = (a.title_terms, a.body_terms, extra, idents)
                     rows.append((entry.pk, *(" ".join(column) for column in terms)))
-                cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(r[0],) for r in rows])
+                _delete_terms(cursor, [r[0] for r in rows])
                 cursor.executemany(
                     "INSERT INTO search_fts (rowid, title, body, extra, ident) VALUES (%s, %s, %s, %s, %s)",
                     rows,
+                )
+                cursor.executemany(
+                    "INSERT INTO search_fts_titles (rowid, title, extra, ident) VALUES (%s, %s, %s, %s)",
+                    [(pk, title, extra, ident) for pk, title, _body, extra, ident in rows],
                 )
             elif self.vendor == "postgresql":
                 rows = [(self._tsvector(a), entry.pk) for entry, a in pairs]
@@ -257,7 +290,7 @@ class DatabaseBackend(SearchBackend):
             IndexFacet.objects.filter(entry_id__in=ids).delete()
             if self.vendor == "sqlite":
                 with connection.cursor() as cursor:
-                    cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
+                    _delete_terms(cursor, ids)
             IndexEntry.objects.filter(pk__in=ids)._raw_delete(IndexEntry.objects.db)
 
     def clear(self) -> None:
@@ -268,10 +301,11 @@ class DatabaseBackend(SearchBackend):
         if self.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM search_fts")
+                cursor.execute("INSERT INTO search_fts_titles (search_fts_titles) VALUES ('delete-all')")
 
     def optimize(self) -> None:
-        """After a bulk load: SQLite merges the full-text index into one segment (a rebuild leaves a dozen
-        or more, each consulted for every word of every query; about 94 s of work at a million documents),
+        """After a bulk load: SQLite merges each full-text index into one segment (a rebuild leaves a dozen
+        or more, each consulted for every word of every query; about 40 s of work at a million documents),
         PostgreSQL refreshes the planner's statistics of the index table.
 
         SQLite merges in steps of :data:`MERGE_PAGES` pages, each its own transaction outside an atomic
@@ -281,13 +315,14 @@ class DatabaseBackend(SearchBackend):
         (almost) nothing means it is done."""
         with connection.cursor() as cursor:
             if self.vendor == "sqlite":
-                while True:
-                    before = connection.connection.total_changes
-                    cursor.execute(
-                        "INSERT INTO search_fts (search_fts, rank) VALUES ('merge', %s)", [-MERGE_PAGES]
-                    )
-                    if connection.connection.total_changes - before < 2:
-                        break
+                for table in ("search_fts", "search_fts_titles"):
+                    while True:
+                        before = connection.connection.total_changes
+                        cursor.execute(
+                            f"INSERT INTO {table} ({table}, rank) VALUES ('merge', %s)", [-MERGE_PAGES]
+                        )
+                        if connection.connection.total_changes - before < 2:
+                            break
             elif self.vendor == "postgresql":
                 cursor.execute("ANALYZE search_indexentry")
 
@@ -456,15 +491,18 @@ class _SQLite(_Engine):
             for concept in self.analysed.concept_groups()
         ]
 
-    def expression(self, strict: bool, *, leaving_out: frozenset[str] = frozenset()) -> str:
+    def expression(
+        self, strict: bool, *, leaving_out: frozenset[str] = frozenset(), scoring: bool = True
+    ) -> str:
         """The full-text expression: every group (``strict``) or any; ``leaving_out`` names groups left out
-        of a strict one (see :meth:`common_groups`)."""
+        of a strict one (see :meth:`common_groups`). A strict one names the query's phrases only for
+        ``scoring``: they change no match, and reading their documents costs (6 ms of a count's 28)."""
         kept = [group for group in self.groups if group not in leaving_out] or self.groups
         groups = [f"({group})" for group in kept]
         scored = [f"({phrase})" for phrase in self.scored]
         if strict:
             required = " AND ".join(groups)
-            if scored:
+            if scored and scoring:
                 # Scored but not required: bm25() sums over every phrase of the expression.
                 return f"{required} AND ({kept[0]} OR {' OR '.join(scored)})"
             return required
@@ -496,13 +534,15 @@ class _SQLite(_Engine):
             )
         return common if len(common) < len(set(self.groups)) else frozenset()
 
-    def _matching(self, strict: bool, expression: str | None = None) -> tuple[str, list]:
+    def _matching(
+        self, strict: bool, expression: str | None = None, *, table: str = "search_fts"
+    ) -> tuple[str, list]:
         """The visible matches' ids — from the full-text table alone: joining the entries to filter on
         rowids doubled the cost of counting (27.7 → 12.0 ms over 10,000 matches)."""
-        filters_sql, filter_params = self.backend._filters_sql(self.query, entry="search_fts.rowid")
+        filters_sql, filter_params = self.backend._filters_sql(self.query, entry=f"{table}.rowid")
         return (
-            f"SELECT search_fts.rowid AS id FROM search_fts WHERE search_fts MATCH %s AND {filters_sql}",
-            [expression or self.expression(strict), *filter_params],
+            f"SELECT {table}.rowid AS id FROM {table} WHERE {table} MATCH %s AND {filters_sql}",
+            [expression or self.expression(strict, scoring=False), *filter_params],
         )
 
     def count(self, strict: bool) -> int:
@@ -543,19 +583,21 @@ class _SQLite(_Engine):
         without the rest."""
         # A strict search's title tier means the title holds the query: every word, the common ones that
         # the ranking statement leaves out (window_expression) too.
-        expression = self.expression(strict) if strict else self.window_expression(strict)
+        counted = self.expression(strict, scoring=False)
+        expression = counted if strict else self.window_expression(strict)
         # In titles, names (pinyin) or identifiers rather than only in the body — among the matches counted
         # (the newest COUNT_LIMIT), so that the scoring statement never reads further back than counting did.
         floor = self.ids[-1] if len(self.ids) > COUNT_LIMIT else 0
-        sql, params = self._matching(strict, "{title extra ident} : (" + expression + ")")
+        sql, params = self._matching(strict, expression, table="search_fts_titles")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"{sql} AND search_fts.rowid >= {int(floor)} ORDER BY search_fts.rowid DESC LIMIT %s",
+                f"{sql} AND search_fts_titles.rowid >= {int(floor)} "
+                "ORDER BY search_fts_titles.rowid DESC LIMIT %s",
                 [*params, TITLE_WINDOW],
             )
             title_ids = [row[0] for row in cursor.fetchall()]
             recent = self.ids
-            if expression != self.expression(strict):
+            if expression != counted:
                 sql, params = self._matching(strict, expression)
                 cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, RECENT_WINDOW])
                 recent = [row[0] for row in cursor.fetchall()]
@@ -568,25 +610,40 @@ class _SQLite(_Engine):
             self._idf_pair = (idf[: len(self.concepts)], idf[len(self.concepts) :])
         return self._idf_pair
 
-    def _scoring(self, strict: bool, *, lowest: int = 0) -> tuple[str, list]:
+    def _scoring(self, strict: bool, *, window: tuple[int, list[int]] | None = None) -> tuple[str, list]:
         """The ranking columns (score, held, coordination, phrases) of :data:`RANKING`, with their parameters.
 
-        ``lowest`` bounds the sets saying whether a document holds a concept or a phrase to rowids from
-        there on (a window's candidates are), so that a common word's million documents are not read.
+        ``window`` — the rowid from which every match is a candidate, and the older candidates (title
+        matches) — bounds the sets saying whether a document holds a concept or a phrase to the candidates,
+        so that a common word's or phrase's million documents are not read: from that rowid on, and the
+        older ones each looked up (reading from the oldest title match on read all 228,057 documents of
+        知识产权保护 for one title match of 成渝地区知识产权保护合作: 20 ms).
         """
         weights = f"{TITLE_WEIGHT}, {BODY_WEIGHT}, {EXTRA_WEIGHT}, {IDENT_WEIGHT}"
-        lowest_sql = f" AND rowid >= {int(lowest)}" if lowest else ""
-        holds = f"(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s{lowest_sql}))"
+        holds, asked = "(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))", 1
+        if window is not None:
+            cut, older = window
+            holds = (
+                "(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                f"AND rowid >= {int(cut)}))"
+            )
+            if older:
+                listed = json.dumps(sorted(int(pk) for pk in older))
+                holds = (
+                    f"({holds} OR search_fts.rowid IN (SELECT rowid FROM search_fts "
+                    f"WHERE search_fts MATCH %s AND rowid IN (SELECT value FROM json_each('{listed}'))))"
+                )
+                asked = 2
         held, coordination, params = "0", "0", []
         if not strict:
             concept_idf, group_idf = self._weights(strict)
             held, coordination, params = _coordination(
-                holds, self.concepts, concept_idf, self.groups, group_idf
+                holds, self.concepts, concept_idf, self.groups, group_idf, asked=asked
             )
         phrases = "0"
         if self.phrases:
             phrases = holds
-            params.append(" AND ".join(f"({phrase})" for phrase in self.phrases))
+            params.extend([" AND ".join(f"({phrase})" for phrase in self.phrases)] * asked)
         columns = (
             f"-bm25(search_fts, {weights}) AS score, {held} AS held, {coordination} AS coordination, "
             f"{phrases} AS phrases"
@@ -621,7 +678,9 @@ class _SQLite(_Engine):
         lowest = min([recent_cut, *title_ids]) or 1
         titles = json.dumps(title_ids)
         in_titles = "(search_fts.rowid IN (SELECT value FROM json_each(%s)))"
-        columns, params = self._scoring(strict, lowest=lowest)
+        columns, params = self._scoring(
+            strict, window=(recent_cut, [pk for pk in title_ids if pk < recent_cut])
+        )
         among_sql, among_params = self._among_counted()
         best: dict[int, tuple] = {}
         with connection.cursor() as cursor:
@@ -643,7 +702,7 @@ class _SQLite(_Engine):
                 cursor.execute(
                     "SELECT e.id, e.date FROM search_fts JOIN search_indexentry e ON e.id = search_fts.rowid "
                     f"WHERE search_fts MATCH %s AND {self.filters_sql}",
-                    [self.expression(strict=True), *self.filter_params],
+                    [self.expression(strict=True, scoring=False), *self.filter_params],
                 )
                 for pk, day in cursor.fetchall():
                     if pk in best:

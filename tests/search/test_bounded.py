@@ -84,6 +84,44 @@ def test_title_matches_are_taken_among_the_matches_counted(windows, count_limit)
     assert sorted(keys(found)) == ["b:4", "b:5", "b:6"]  # the recent window; t:old is beyond the six counted
 
 
+def test_the_title_tier_follows_a_title_that_changes_or_goes(windows):
+    """The title tier comes from an index of titles that keeps no text of its own: a re-indexed document is
+    found there by its new title only, a deleted one not at all, and a cleared index holds nothing."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document("t:old", "商标保护旧闻", "商标"), document("t:gone", "商标侵权通报", "商标")])
+    backend.index([document(f"b:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(5)])
+    assert sorted(keys(backend.search(SearchQuery(text="商标")))[:2]) == ["t:gone", "t:old"]
+    backend.index([document("t:old", "旧闻", "商标")])  # its title no longer holds 商标
+    backend.delete(["t:gone"])
+    backend.index([document(f"c:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(5)])
+    assert sorted(keys(backend.search(SearchQuery(text="商标")))) == ["c:2", "c:3", "c:4"]  # no title tier
+    assert _title_rows("商标") == []
+    assert _title_rows("旧闻") != []
+    backend.clear()
+    assert _title_rows("旧闻") == []
+
+
+def _title_rows(word: str) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM search_fts_titles WHERE search_fts_titles MATCH %s", [f'"{word}"'])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_an_older_title_match_holding_the_phrase_ranks_first_in_its_tier(windows):
+    """Both title matches are older than the newest matches; the one holding 知识产权保护 as written comes
+    first, though its long text gives it the lower BM25 score of the two."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    agenda = "，".join(f"议程{i}" for i in range(80))
+    backend.index([document("t:phrase", "知识产权保护典型案例发布会", agenda)])
+    backend.index([document("t:apart", "保护知识产权", "保护知识产权")])
+    backend.index([document(f"b:{i}", f"新闻{i}", f"知识产权的保护{i}") for i in range(6)])
+    found = backend.search(SearchQuery(text="知识产权保护", per_page=2))  # a page's worth: strict
+    assert found.facets_exact is False  # the window applies
+    assert keys(found) == ["t:phrase", "t:apart"]
+
+
 def test_below_the_window_every_match_is_ranked_and_faceted_exactly(windows):
     backend = database.DatabaseBackend()
     backend.clear()
