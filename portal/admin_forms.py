@@ -4,10 +4,12 @@ A Django form field without ``label`` is shown under its name made pretty ("pass
 string that never passes through gettext, so no catalogue can translate it. These fields are in the
 admin sign-in form, the rich-text link choosers (external, e-mail, phone and anchor links) and the page
 rows of the group (page permissions) and workflow (assigned pages) forms. Wagtail's table columns do
-the same with their names: the Sites listing showed "Port", "Site name" and "Root page".
+the same with their names: the Sites listing showed "Port", "Site name" and "Root page". The document
+upload screens said the size limit but not which formats are accepted, until a file was refused.
 """
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from wagtail.admin.forms.choosers import (
 )
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.forms.workflows import WorkflowPageForm
+from wagtail.documents.forms import BaseDocumentForm
 from wagtail.models import Site
 from wagtail.sites.views import IndexView as SiteIndexView
 from wagtail.users.forms import PagePermissionsForm
@@ -54,6 +57,17 @@ FIELD_LABELS = {
 #: Columns of Wagtail's Sites listing declared without a label; they take the model field's verbose name,
 #: which Wagtail's catalogue translates (端口号, 站点名称, 根页面).
 SITE_COLUMNS_WITHOUT_LABEL = ("port", "site_name", "root_page")
+
+
+class DocumentForm(BaseDocumentForm):
+    """Wagtail's document form, saying the accepted formats beside the size limit before anything is chosen
+    (the single and the multiple upload screens show the file field's help text)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            formats = _("允许的格式：%(formats)s。") % {"formats": ", ".join(settings.WAGTAILDOCS_EXTENSIONS)}
+            self.fields["file"].help_text = f"{self.fields['file'].help_text} {formats}".strip()
 
 
 def field_labels_apply() -> None:

@@ -404,3 +404,13 @@ def test_the_admin_offers_no_help_link_to_the_internet(client, demo):
     assert "guide.wagtail.org" not in page
     assert "wagtail.org" not in page
     assert "keyboard-shortcuts-trigger" in page
+
+
+@pytest.mark.parametrize("path", ["/admin/documents/multiple/add/", "/admin/documents/add/"])
+def test_the_document_upload_screens_say_the_accepted_formats_before_an_upload(client, admin_site, path):
+    from django.conf import settings
+
+    html = page_html(signed_in(client, "editor").get(path))
+    assert "允许的格式：" in html
+    assert ", ".join(settings.WAGTAILDOCS_EXTENSIONS) in html
+    assert "最大文件大小" in html  # Wagtail's size limit stays beside them
