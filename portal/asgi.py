@@ -53,11 +53,18 @@ def _answer_overlong_lines() -> None:
         )
         # Closing while the client is still sending the rest of its request would reset the connection and
         # lose the answer: close only our side, read and drop what still arrives, give up after ten seconds.
+        # The channel stops being the connection's producer first, as Twisted's own close does: a paused
+        # producer would be resumed instead of the write side closed.
         channel.dataReceived = lambda data: None
         channel.setTimeout(10)
+        channel.transport.unregisterProducer()
         channel.transport.loseWriteConnection()
 
     HTTPChannel.lineLengthExceeded = line_length_exceeded
+    # Twisted also refuses, with a bare 400, a request whose first line and headers together pass 16 KB — an
+    # address of 15 KB with a browser's usual headers and cookies. Only a single line past 16 KB is refused
+    # now, and with the answer above.
+    HTTPChannel.totalHeadersSize = 4 * HTTPChannel.MAX_LENGTH
 
 
 _answer_overlong_lines()

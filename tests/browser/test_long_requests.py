@@ -45,3 +45,17 @@ def test_a_long_query_the_server_reads_gets_its_results_page(portal_server):
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200 "), head[:200]
     assert "搜索".encode() in body
+
+
+def test_an_address_just_under_the_line_limit_with_ordinary_headers_gets_its_page(portal_server):
+    """The request line and headers together pass 16 KB, no single line does: Django answers."""
+    query = quote("地理标志" + "保护" * 800)  # 1,604 characters, about 14.4 KB encoded
+    cookie = "; ".join(f"pref{i}={'x' * 60}" for i in range(45))  # about 3 KB, as a browser may send
+    answer = _exchange(
+        portal_server.base_url,
+        f"GET /search/?q={query} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+        "Connection: close\r\n\r\n".encode(),
+    )
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 "), head[:200]
+    assert "搜索".encode() in body
