@@ -45,7 +45,9 @@ from search.base import (
 )
 from search.models import IndexAccess, IndexEntry, IndexFacet
 
-BODY_CHARS = 2000  # kept for snippets; the whole body is in the terms
+#: How much of a document's text is kept for its snippet (the terms hold all of it): enough for the longest
+#: policy document, so that a word far into one is shown where it stands rather than the opening.
+BODY_CHARS = 100_000
 MERGE_PAGES = 2_000  # full-text index pages merged per transaction by ``optimize``
 BATCH = 500
 TITLE_WEIGHT, BODY_WEIGHT, EXTRA_WEIGHT, IDENT_WEIGHT = 6.0, 1.0, 3.0, 20.0

@@ -115,6 +115,16 @@ def test_snippets_mark_the_matched_words(loaded):
     assert "<mark>审批</mark>" in hit.snippet
 
 
+def test_a_word_far_into_a_long_document_is_shown_and_marked_in_its_snippet(search_backend):
+    opening = "为深入实施知识产权强国建设纲要，现就有关事项通知如下。" * 200  # about 5,400 characters
+    search_backend.index(
+        [document("p:long", "成都市知识产权保护规划", opening + "支持郫县豆瓣等地理标志产品发展。")]
+    )
+    hit = search_backend.search(SearchQuery(text="豆瓣")).hits[0]
+    assert "<mark>豆瓣</mark>" in hit.snippet
+    assert hit.snippet.startswith("…")
+
+
 def test_pagination(search_backend):
     search_backend.index(
         [document(f"k:{i}", f"商标通知{i}", "商标", when=date(2024, 1, i + 1)) for i in range(25)]
