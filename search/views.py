@@ -22,6 +22,10 @@ from search.selectors import FACETS, MAX_RESULTS, autocomplete_for_user, last_pa
 from search.types import KIND_LABELS
 
 PER_PAGE = 10
+#: Each filter lists its first values by how many results hold them, the rest under "more" (the city list
+#: of a broad query runs to twenty and more), up to what a backend counts (Elasticsearch: 50).
+FACET_VALUES_SHOWN = 12
+MAX_FACET_VALUES = 50
 FACET_LABELS = {
     "kind": _lazy("类型"),
     "alliance": _lazy("联盟"),
@@ -102,14 +106,24 @@ def search_page(request):
             continue
         chosen = set(filters.get(name, ()))
         items = []
-        labels = {**VALUE_LABELS.get(name, {}), **_english_place_names(name, [v for v, _n in values[:12]])}
-        for value, count in values[:12]:
+        values = values[:MAX_FACET_VALUES]
+        labels = {**VALUE_LABELS.get(name, {}), **_english_place_names(name, [v for v, _n in values])}
+        for value, count in values:
             label = str(labels.get(value, value))
             selected = value in chosen
             toggled = sorted(chosen - {value}) if selected else sorted(chosen | {value})
             url = link(**{name: toggled})
             items.append({"label": label, "count": count, "selected": selected, "url": url})
-        facets.append({"name": name, "label": FACET_LABELS[name], "items": items})
+        facets.append(
+            {
+                "name": name,
+                "label": FACET_LABELS[name],
+                "items": items[:FACET_VALUES_SHOWN],
+                # The rest folded under "more", open when one of them is chosen.
+                "more": items[FACET_VALUES_SHOWN:],
+                "more_open": any(item["selected"] for item in items[FACET_VALUES_SHOWN:]),
+            }
+        )
     pages = min(max(1, (results.total + PER_PAGE - 1) // PER_PAGE), last_page(PER_PAGE))
     if page > pages and results.total:  # an old link or a typed number past the end: the last page
         page = pages

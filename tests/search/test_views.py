@@ -335,3 +335,37 @@ def test_a_page_moved_into_a_private_section_leaves_public_search(
     with django_capture_on_commit_callbacks(execute=True):
         NewsPage.objects.get(pk=news.pk).move(NewsIndexPage.objects.get(), pos="last-child")
     assert "/news/huaihai-first-joint-meeting/" in public_hits()
+
+
+def test_an_empty_result_under_filters_says_so_and_offers_to_clear_them(client, site_index):
+    from urllib.parse import urlencode
+
+    html = client.get(reverse("search:search"), {"q": "知识产权", "year": "1999"}).content.decode()
+    assert "在当前筛选条件下没有找到与“知识产权”相关的内容。" in html
+    assert f'href="?{urlencode({"q": "知识产权"})}"' in html
+    assert "可以试试更短的关键词" not in html  # the words are not what found nothing
+
+
+def test_a_filter_with_many_values_folds_the_rest_under_more(client, db):
+    from search.base import PUBLIC, IndexDocument
+
+    backend = get_backend()
+    backend.clear()
+    backend.index(
+        IndexDocument(
+            key=f"n:{i}",
+            kind="news",
+            title=f"商标保护{i}",
+            body="商标",
+            url=f"/n/{i}/",
+            access=(PUBLIC,),
+            facets={"city": (f"城市{i:02d}",)},
+        )
+        for i in range(15)
+    )
+    html = client.get(reverse("search:search"), {"q": "商标"}).content.decode()
+    shown, folded = html.split('<details class="search-facets__more"', 1)
+    assert shown.count("城市") >= 12
+    assert "更多（3 项）" in folded
+    assert sum(f"城市{i:02d}" in folded.split("</details>", 1)[0] for i in range(15)) == 3
+    assert '<details class="search-facets__more">' in html  # closed: none of them is chosen
