@@ -116,3 +116,23 @@ def test_editor_signs_in_to_the_chinese_admin_and_sees_pages(page, portal_server
     expect(page).not_to_have_url(re.compile(r"/admin/users/"))
     expect(page.get_by_text("xz_officer")).to_have_count(0)
     expect(page.get_by_text(re.compile("没有权限"))).to_be_visible()
+
+
+def test_header_suggestions_open_below_the_box_and_keep_long_titles_readable(page, portal_server):
+    """Typing in the header's search box lists titles under it — not over what is typed — and a long title
+    wraps on the list's white background instead of running onto the dark header."""
+    page.goto(portal_server.base_url + "/")
+    box = page.locator("#header-search-q")
+    box.press_sequentially("徐州", delay=50)
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    page.screenshot(path=str(screenshot_dir() / "header-suggestions.png"))
+    typed = box.bounding_box()
+    listed = page.get_by_role("listbox").bounding_box()
+    assert listed["y"] >= typed["y"] + typed["height"] - 1
+    assert listed["x"] + listed["width"] <= page.viewport_size["width"]
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('[role=option]')]"
+        ".filter(o => o.scrollWidth > o.clientWidth + 1).length"
+    )
+    assert overflowing == 0
