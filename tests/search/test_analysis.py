@@ -17,6 +17,13 @@ def test_two_character_word_inside_a_sentence_is_a_term():
     assert {"地理", "标志"} <= set(analysed.body_terms)
 
 
+def test_the_chengdu_areas_words_inside_a_sentence_are_terms():
+    """成德眉资 (成都、德阳、眉山、资阳) and 同城化 run together in the alliance's texts; jieba alone cut them
+    into 成德眉 / 资同 / 城化, so neither was found."""
+    terms, _ids = analysis.analyse_text("成都、重庆与成德眉资同城化城市推动重点品牌保护名录互认")
+    assert {"成德眉资", "同城化"} <= set(terms)
+
+
 def test_compound_in_dictionary_is_indexed_with_its_parts():
     terms = analysis.analyse_document(doc(body="开展知识产权质押融资")).body_terms
     assert {"知识产权", "质押融资", "质押", "融资"} <= set(terms)
