@@ -146,7 +146,7 @@ def search_page(request):
         "max_results": MAX_RESULTS,
         "previous_url": link(page=page - 1) if page > 1 else "",
         "next_url": link(page=page + 1) if page < pages else "",
-        "suggestion_url": "?" + urlencode({"q": results.suggestion}) if results.suggestion else "",
+        "suggestion_url": link(q=results.suggestion) if results.suggestion else "",  # filters kept
         "filtered": bool(filters),
         "clear_url": "?" + urlencode({"q": text}),
     }

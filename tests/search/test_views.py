@@ -369,3 +369,11 @@ def test_a_filter_with_many_values_folds_the_rest_under_more(client, db):
     assert "更多（3 项）" in folded
     assert sum(f"城市{i:02d}" in folded.split("</details>", 1)[0] for i in range(15)) == 3
     assert '<details class="search-facets__more">' in html  # closed: none of them is chosen
+
+
+def test_the_suggested_words_keep_the_filters_chosen(client, site_index):
+    from urllib.parse import urlencode
+
+    html = client.get(reverse("search:search"), {"q": "zhiya", "year": "2020"}).content.decode()
+    link = urlencode({"q": "质押", "year": "2020"}).replace("&", "&amp;")
+    assert f'<a href="?{link}">质押</a>' in html
