@@ -136,3 +136,25 @@ def test_header_suggestions_open_below_the_box_and_keep_long_titles_readable(pag
         ".filter(o => o.scrollWidth > o.clientWidth + 1).length"
     )
     assert overflowing == 0
+
+
+def test_on_a_phone_the_search_filters_come_folded_before_the_results(browser, portal_server, page):
+    """On a phone the filters are one line above the first result, opened with a tap; on a wide screen they
+    stand open beside the results."""
+    url = portal_server.base_url + "/search/?q=" + "知识产权"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(url)
+    toggle = phone.locator(".search-facets__panel > summary")
+    kinds = phone.get_by_role("heading", name="类型")
+    expect(toggle).to_be_visible()
+    expect(kinds).to_be_hidden()
+    assert toggle.bounding_box()["y"] < phone.locator(".search-hit").first.bounding_box()["y"]
+    toggle.tap()
+    expect(kinds).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=screenshot_dir() / "phone-search-filters.png", full_page=True)
+    context.close()
+    page.goto(url)
+    expect(page.get_by_role("heading", name="类型")).to_be_visible()
+    expect(page.locator(".search-facets__panel > summary")).to_be_hidden()

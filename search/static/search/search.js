@@ -1,3 +1,10 @@
+// Search page on a phone: the filters start folded above the results unless one is chosen.
+(function () {
+    "use strict";
+    var panel = document.querySelector(".search-facets__panel[data-fold-on-phone=yes]");
+    if (panel && window.matchMedia("(max-width: 40rem)").matches) { panel.open = false; }
+})();
+
 // Header search box autocomplete: titles from /search/autocomplete as the user types (no dependencies).
 (function () {
     "use strict";
