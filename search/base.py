@@ -22,6 +22,9 @@ PUBLIC = "public"
 #: (``SearchResults.total_exact``): the pages reach the first :data:`search.selectors.MAX_RESULTS` results
 #: anyway, and counting all 267,000 matches of a broad word costs half a second at a million documents.
 COUNT_LIMIT = 10_000
+#: A facet lists at most this many values, the most frequent (Elasticsearch's ``terms`` size; the search
+#: page caps the database backend's lists to the same).
+FACET_VALUES = 50
 
 
 def agency_key(agency_id: int) -> str:

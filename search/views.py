@@ -18,14 +18,14 @@ from alliances.models import Alliance
 from alliances.selectors import city_english_names
 from cases_exchange.models import IPType
 from portal.languages import on_english_pages
+from search.base import FACET_VALUES
 from search.selectors import FACETS, MAX_RESULTS, autocomplete_for_user, last_page, search_for_user
 from search.types import KIND_LABELS
 
 PER_PAGE = 10
-#: Each filter lists its first values by how many results hold them, the rest under "more" (the city list
-#: of a broad query runs to twenty and more), up to what a backend counts (Elasticsearch: 50).
+#: Each filter lists its first values by how many results hold them, the rest (up to
+#: :data:`search.base.FACET_VALUES`) under "more": the city list of a broad query runs to twenty and more.
 FACET_VALUES_SHOWN = 12
-MAX_FACET_VALUES = 50
 FACET_LABELS = {
     "kind": _lazy("类型"),
     "alliance": _lazy("联盟"),
@@ -106,7 +106,7 @@ def search_page(request):
             continue
         chosen = set(filters.get(name, ()))
         items = []
-        values = values[:MAX_FACET_VALUES]
+        values = values[:FACET_VALUES]
         labels = {**VALUE_LABELS.get(name, {}), **_english_place_names(name, [v for v, _n in values])}
         for value, count in values:
             label = str(labels.get(value, value))
@@ -114,14 +114,14 @@ def search_page(request):
             toggled = sorted(chosen - {value}) if selected else sorted(chosen | {value})
             url = link(**{name: toggled})
             items.append({"label": label, "count": count, "selected": selected, "url": url})
+        shown, more = items[:FACET_VALUES_SHOWN], items[FACET_VALUES_SHOWN:]
         facets.append(
             {
                 "name": name,
                 "label": FACET_LABELS[name],
-                "items": items[:FACET_VALUES_SHOWN],
-                # The rest folded under "more", open when one of them is chosen.
-                "more": items[FACET_VALUES_SHOWN:],
-                "more_open": any(item["selected"] for item in items[FACET_VALUES_SHOWN:]),
+                "items": shown,
+                "more": more,  # folded under "more", open when one of them is chosen
+                "more_open": any(item["selected"] for item in more),
             }
         )
     pages = min(max(1, (results.total + PER_PAGE - 1) // PER_PAGE), last_page(PER_PAGE))

@@ -58,6 +58,7 @@ from search.analysis import (
 from search.backends.database import BODY_CHARS
 from search.base import (
     COUNT_LIMIT,
+    FACET_VALUES,
     AnalysedDocument,
     AnalysedQuery,
     Hit,
@@ -74,7 +75,6 @@ MAX_RESULT_WINDOW = 10_000
 MAX_GROUPS = 32
 MAX_ALTERNATIVES = 16
 MAX_PER_PAGE = 100
-FACET_SIZE = 50
 SNIPPET_CHARS = 160
 #: Field weights: a word in the title counts three times a word in the body (DESIGN §5).
 SEARCH_FIELDS = ("title_terms^3", "body_terms", "extra_terms")
@@ -331,7 +331,7 @@ def search_body(
     for name in dict.fromkeys(query.facets):
         field = facet_field(name)
         if field:
-            search.aggs.bucket(name, "terms", field=field, size=FACET_SIZE)
+            search.aggs.bucket(name, "terms", field=field, size=FACET_VALUES)
     start, size = page_window(query)
     search = search.extra(from_=start, size=size, track_total_hits=COUNT_LIMIT, track_scores=True)
     search = search.sort({"_score": {"order": "desc"}}, {"date": {"order": "desc", "missing": "_last"}})

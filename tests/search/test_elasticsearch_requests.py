@@ -168,9 +168,9 @@ def test_access_keys_and_facet_filters_are_filters_not_scored_clauses():
 def test_aggregations_only_for_requested_facets():
     body = body_for("地理标志", facets=("city", "kind", "year"))
     assert body["aggs"] == {
-        "city": {"terms": {"field": "facets.city", "size": es.FACET_SIZE}},
-        "kind": {"terms": {"field": "kind", "size": es.FACET_SIZE}},
-        "year": {"terms": {"field": "facets.year", "size": es.FACET_SIZE}},
+        "city": {"terms": {"field": "facets.city", "size": es.FACET_VALUES}},
+        "kind": {"terms": {"field": "kind", "size": es.FACET_VALUES}},
+        "year": {"terms": {"field": "facets.year", "size": es.FACET_VALUES}},
     }
     assert "aggs" not in body_for("地理标志")
 
