@@ -1,5 +1,7 @@
 """The search page, autocomplete and API: bad input never errors, results are escaped, queries bounded."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -338,8 +340,6 @@ def test_a_page_moved_into_a_private_section_leaves_public_search(
 
 
 def test_an_empty_result_under_filters_says_so_and_offers_to_clear_them(client, site_index):
-    from urllib.parse import urlencode
-
     html = client.get(reverse("search:search"), {"q": "知识产权", "year": "1999"}).content.decode()
     assert "在当前筛选条件下没有找到与“知识产权”相关的内容。" in html
     assert f'href="?{urlencode({"q": "知识产权"})}"' in html
@@ -372,8 +372,6 @@ def test_a_filter_with_many_values_folds_the_rest_under_more(client, db):
 
 
 def test_the_suggested_words_keep_the_filters_chosen(client, site_index):
-    from urllib.parse import urlencode
-
     html = client.get(reverse("search:search"), {"q": "zhiya", "year": "2020"}).content.decode()
     link = urlencode({"q": "质押", "year": "2020"}).replace("&", "&amp;")
     assert f'<a href="?{link}">质押</a>' in html
