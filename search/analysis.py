@@ -703,8 +703,8 @@ def analyse_text(text: str) -> tuple[list[str], list[str]]:
 
 
 def analyse_document(document: IndexDocument) -> AnalysedDocument:
-    title_terms, title_ids = analyse_text(document.title)
-    body_terms, body_ids = analyse_text(document.body)
+    title_terms, title_ids = analyse_text(" ".join(t for t in (document.title, document.title_en) if t))
+    body_terms, body_ids = analyse_text(" ".join(t for t in (document.body, document.body_en) if t))
     extra: list[str] = []
     for name in dict.fromkeys((document.title, *document.names)):
         extra.extend(pinyin_terms(name))

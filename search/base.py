@@ -45,6 +45,10 @@ class IndexDocument:
     names: tuple[str, ...] = ()  # proper names also searchable by pinyin (titles, brands, places)
     identifiers: tuple[str, ...] = ()  # patent, trademark and credit-code numbers
     facets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet name -> values
+    # What editors wrote in English (a page's English title, introduction or body): searchable like the
+    # rest, and shown instead of the Chinese on the English pages.
+    title_en: str = ""
+    body_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class SearchQuery:
     per_page: int = 10
     facets: tuple[str, ...] = ()  # facet names to count
     highlight: bool = True
+    english: bool = False  # for the English pages: English titles and snippets where a document has them
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ class IndexEntry(models.Model):
     body = models.TextField(_("摘要文本"), blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)
     date = models.DateField(_("日期"), null=True, blank=True)
+    # Shown instead of title and body on the English pages, when an editor wrote them.
+    title_en = models.CharField(_("英文标题"), max_length=300, blank=True, default="")
+    body_en = models.TextField(_("英文摘要文本"), blank=True, default="")
 
     class Meta:
         verbose_name = _("检索索引记录")

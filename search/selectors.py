@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.languages import on_english_pages
 from search.base import PUBLIC, SearchQuery, SearchResults, agency_key
 from search.registry import get_backend
 
@@ -40,6 +41,7 @@ def search_for_user(
             page=max(1, min(int(page), last_page(per_page))),
             per_page=per_page,
             facets=FACETS,
+            english=on_english_pages(),
         )
     )
 

@@ -118,6 +118,14 @@ def _agency_changed(sender, instance, **kwargs):
     _queue("agency", instance.pk)
 
 
+def _alliance_changed(sender, instance, **kwargs):
+    """An alliance renamed or described anew (in Chinese or English): its page's entry holds those words."""
+    from portal.models import AlliancePage
+
+    for pk in AlliancePage.objects.filter(alliance_id=instance.pk).values_list("pk", flat=True):
+        _queue("page", pk)
+
+
 def _lead_changed(sender, instance, **kwargs):
     _queue("lead", instance.pk)
 
@@ -129,7 +137,7 @@ def _lead_related_changed(sender, instance, **kwargs):
 def connect() -> None:
     from wagtail.models import PageViewRestriction
 
-    from alliances.models import Agency, Membership
+    from alliances.models import Agency, Alliance, Membership
     from cases_exchange.models import CaseLead, CaseLeadGroupObjectPermission, LeadRecipient
 
     page_published.connect(_page_changed, dispatch_uid="search-page-published")
@@ -138,6 +146,7 @@ def connect() -> None:
     post_page_move.connect(_page_moved, dispatch_uid="search-page-moved")
     for signal in (post_save, post_delete):
         signal.connect(_privacy_changed, sender=PageViewRestriction, dispatch_uid=f"search-privacy-{signal}")
+    post_save.connect(_alliance_changed, sender=Alliance, dispatch_uid="search-alliance-saved")
     for signal in (post_save, post_delete):
         signal.connect(_agency_changed, sender=Agency, dispatch_uid=f"search-agency-{signal}")
         signal.connect(_lead_changed, sender=CaseLead, dispatch_uid=f"search-lead-{signal}")

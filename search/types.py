@@ -93,6 +93,12 @@ def page_document(page) -> IndexDocument | None:
         date = timezone.localdate(page.first_published_at)  # the day in China, not in UTC
     if date:
         facets["year"] = (str(date.year),)
+    # What the English pages show of it, when an editor wrote it (BasePage.label, intro_label, body_label)
+    english = [strip_tags(getattr(page, "intro_en", "") or "")]
+    if hasattr(page, "body_en"):
+        english.append(_stream_text(page, "body_en"))
+    if kind == "alliance":
+        english.insert(0, page.alliance.name_en)
     return IndexDocument(
         key=f"page:{page.pk}",
         kind=kind,
@@ -103,6 +109,8 @@ def page_document(page) -> IndexDocument | None:
         date=date,
         names=tuple(n for n in names if n),
         facets=facets,
+        title_en=page.english_title,
+        body_en=" ".join(dict.fromkeys(p for p in english if p)),
     )
 
 

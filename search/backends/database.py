@@ -221,6 +221,8 @@ class DatabaseBackend(SearchBackend):
                             body=a.document.body[:BODY_CHARS],
                             url=a.document.url[:500],
                             date=a.document.date,
+                            title_en=a.document.title_en[:300],
+                            body_en=a.document.body_en[:BODY_CHARS],
                         )
                         for a in analysed
                     ]
@@ -382,12 +384,14 @@ class DatabaseBackend(SearchBackend):
             entry = entries.get(pk)
             if entry is None:
                 continue
-            text = entry.body or entry.title
+            title, text = entry.title, entry.body or entry.title
+            if query.english and (entry.title_en or entry.body_en):
+                title, text = entry.title_en or title, entry.body_en or text
             hits.append(
                 Hit(
                     key=entry.key,
                     kind=entry.kind,
-                    title=entry.title,
+                    title=title,
                     url=entry.url,
                     snippet=analysis.snippet(text, analysed.highlight) if query.highlight else "",
                     score=float(score),

@@ -108,6 +108,9 @@ class SearchEntry(Document):
     # original text, shown and highlighted; the cjk bigrams only serve the highlighter
     title = Text(analyzer="cjk", index_options="offsets")
     body = Text(analyzer="cjk", index_options="offsets")
+    # What editors wrote in English, shown on the English pages (its terms are in title_terms / body_terms)
+    title_en = Text(index=False)
+    body_en = Text(analyzer="standard", index_options="offsets")
     # what the shared pipeline made of it: ranked with BM25
     title_terms = Text(analyzer=terms_analyzer)
     body_terms = Text(analyzer=terms_analyzer)
@@ -180,6 +183,8 @@ def entry_for(analysed: AnalysedDocument, index_name: str) -> SearchEntry:
         date=doc.date.isoformat() if doc.date else None,
         title=doc.title,
         body=doc.body,
+        title_en=doc.title_en,
+        body_en=doc.body_en,
         title_terms=" ".join(analysed.title_terms),
         body_terms=" ".join(analysed.body_terms),
         extra_terms=" ".join(analysed.extra_terms),
@@ -338,18 +343,19 @@ def search_body(
     if query.highlight:
         # the body is only needed where pinyin is read back from the results, as the database backend does
         reads = analysed.suggestion is not None or bool(analysed.initials)
-        body = [] if reads else ["body"]
+        body = [] if reads else ["body", "body_en"]
         search = search.source(excludes=["title_terms", "body_terms", "extra_terms", *body])
         search = search.highlight_options(
             pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html", type="unified"
         )
-        search = search.highlight(
-            "body",
-            fragment_size=SNIPPET_CHARS,
-            number_of_fragments=1,
-            no_match_size=SNIPPET_CHARS,
-            highlight_query=_highlight_query(analysed, "body").to_dict(),
-        )
+        for field in ("body", "body_en") if query.english else ("body",):
+            search = search.highlight(
+                field,
+                fragment_size=SNIPPET_CHARS,
+                number_of_fragments=1,
+                no_match_size=SNIPPET_CHARS,
+                highlight_query=_highlight_query(analysed, field).to_dict(),
+            )
     else:
         search = search.source(excludes=["title_terms", "body_terms", "extra_terms"])
     return search.to_dict()
@@ -384,13 +390,17 @@ def results_from(response: dict[str, Any], query: SearchQuery, analysed: Analyse
     hits = []
     for hit in response["hits"]["hits"]:
         source = hit["_source"]
-        fragments = hit.get("highlight", {}).get("body")
-        snippet = fragments[0] if fragments else escape(source.get("body", "")[:SNIPPET_CHARS])
+        field, title = "body", source["title"]
+        if query.english:
+            title = source.get("title_en") or title
+            field = "body_en" if hit.get("highlight", {}).get("body_en") or source.get("body_en") else field
+        fragments = hit.get("highlight", {}).get(field)
+        snippet = fragments[0] if fragments else escape(source.get(field, "")[:SNIPPET_CHARS])
         hits.append(
             Hit(
                 key=source["key"],
                 kind=source["kind"],
-                title=source["title"],
+                title=title,
                 url=source["url"],
                 snippet=snippet,
                 score=float(hit.get("_score") or 0.0),

@@ -175,3 +175,29 @@ def test_bad_input_gives_results_or_nothing_never_an_error(loaded, text):
     assert results.total >= 0
     assert all(h.key != "s:1" for h in results.hits)
     assert isinstance(loaded.autocomplete(text, frozenset({PUBLIC})), list)
+
+
+def test_english_text_is_found_and_shown_on_the_english_pages_only(search_backend):
+    search_backend.index(
+        [
+            document(
+                "a:1",
+                "成渝地区双城经济圈知识产权保护合作",
+                "成都、重庆及德阳、眉山、资阳互认调解结果。",
+                kind="alliance",
+                title_en="Chengdu-Chongqing IP Protection Cooperation",
+                body_en="Member cities recognise each other's mediation outcomes.",
+            ),
+            document("n:9", "调解工作会议", "各市通报调解结果。"),
+        ]
+    )
+    english = search_backend.search(SearchQuery(text="Mediation", english=True))
+    assert keys(english) == ["a:1"]
+    (hit,) = english.hits
+    assert hit.title == "Chengdu-Chongqing IP Protection Cooperation"
+    assert "<mark>mediation</mark>" in hit.snippet.lower()
+    (chinese,) = search_backend.search(SearchQuery(text="mediation")).hits
+    assert (chinese.title, "调解" in chinese.snippet) == ("成渝地区双城经济圈知识产权保护合作", True)
+    # a document without English keeps its Chinese on the English pages
+    hits = search_backend.search(SearchQuery(text="调解工作", english=True)).hits
+    assert [h.title for h in hits if h.key == "n:9"] == ["调解工作会议"]

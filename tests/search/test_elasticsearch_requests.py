@@ -438,6 +438,23 @@ class AnsweringClient:
         return Response(hits={"total": {"value": self.total}, "hits": self.hits})
 
 
+def test_english_text_is_indexed_and_shown_on_the_english_pages():
+    doc = document(title_en="Sichuan-Chongqing GI protection", body_en="Joint enforcement for GI products.")
+    (action,) = es.index_actions([analyse_document(doc)], "ipp-test")
+    assert (action["_source"]["title_en"], action["_source"]["body_en"]) == (doc.title_en, doc.body_en)
+    assert "enforcement" in action["_source"]["body_terms"].split()  # found by its English words
+    assert set(body_for("enforcement", english=True)["highlight"]["fields"]) == {"body", "body_en"}
+    assert set(body_for("enforcement")["highlight"]["fields"]) == {"body"}
+    source = {"key": "n:1", "kind": "news", "title": "川渝地标保护", "title_en": doc.title_en, "url": "/n/1/"}
+    marked = {"body_en": ["Joint <mark>enforcement</mark> for GI products."], "body": ["联合执法"]}
+    client = AnsweringClient([{"_score": 1.0, "_source": source, "highlight": marked}])
+    backend = es.ElasticsearchBackend(client=client, index="ipp-test")
+    (english,) = backend.search(SearchQuery(text="enforcement", english=True)).hits
+    assert (english.title, english.snippet) == (doc.title_en, marked["body_en"][0])
+    (chinese,) = backend.search(SearchQuery(text="enforcement")).hits
+    assert (chinese.title, chinese.snippet) == ("川渝地标保护", "联合执法")
+
+
 def test_initials_the_dictionary_cannot_read_are_read_from_a_first_request():
     source = {"key": "n:1", "kind": "news", "title": "加强专利保护", "url": "/n/1/", "body": "严格专利保护。"}
     client = AnsweringClient([{"_score": 1.0, "_source": source}])

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from search.base import SearchQuery
 from search.registry import get_backend
 from search.types import page_documents
 
@@ -161,6 +162,20 @@ def test_agency_links_follow_their_alliance_page(demo, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
     assert entry().url == f"/alliances/huaihai/#agency-{agency.pk}"
+
+
+def test_an_alliance_renamed_in_english_is_found_by_its_new_name(demo, django_capture_on_commit_callbacks):
+    from alliances.models import Alliance
+
+    backend = get_backend()
+    backend.clear()
+    backend.index(page_documents())
+    alliance = Alliance.objects.get(page__slug="huaihai")
+    alliance.name_en = "Huaihai Riverside Compact"
+    with django_capture_on_commit_callbacks(execute=True):
+        alliance.save()
+    results = backend.search(SearchQuery(text="riverside compact", english=True))
+    assert [h.url for h in results.hits] == ["/alliances/huaihai/"]
 
 
 def test_the_ip_type_facet_is_named_not_coded(client, world, indexed):
@@ -375,3 +390,22 @@ def test_the_suggested_words_keep_the_filters_chosen(client, site_index):
     html = client.get(reverse("search:search"), {"q": "zhiya", "year": "2020"}).content.decode()
     link = urlencode({"q": "质押", "year": "2020"}).replace("&", "&amp;")
     assert f'<a href="?{link}">质押</a>' in html
+
+
+def _result_titles(html: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    return [a.get_text(strip=True) for a in BeautifulSoup(html, "html.parser").select("h2 > a")]
+
+
+def test_english_words_find_what_editors_wrote_in_english_and_the_english_pages_show_it(client, site_index):
+    """The alliance page's English introduction says "mediation outcomes"; no Chinese text does."""
+    english = client.get("/en/search/", {"q": "mediation outcomes"}).content.decode()
+    assert _result_titles(english) == ["Chengdu-Chongqing Economic Circle IP Protection Cooperation"]
+    assert "<mark>mediation</mark>" in english  # a snippet of the English text, marked
+    chinese = client.get("/search/", {"q": "mediation outcomes"}).content.decode()
+    assert _result_titles(chinese) == ["成渝地区双城经济圈知识产权保护合作"]  # the same page, in Chinese
+    # pages with no English keep their Chinese titles on the English pages
+    assert set(_result_titles(client.get("/en/search/", {"q": "新闻"}).content.decode())) <= set(
+        _result_titles(client.get("/search/", {"q": "新闻"}).content.decode())
+    )
