@@ -18,9 +18,11 @@ Documents and queries go through ``search.analysis`` first; this module only sto
   SQLite with column weights (title and identifiers count most), the same BM25 computed in SQL on
   PostgreSQL — in which the phrase terms count too; then recency.
 - **Safety**: the full-text expression is built from analysed terms only (letters and digits), each
-  quoted, and passed as a parameter; access keys and facet filters are ``EXISTS`` clauses inside every
-  statement that finds matches, and facets are counted over the ids those statements returned, so totals
-  and facet counts never include what the caller may not see.
+  quoted, and passed as a parameter; access keys are kept to inside every statement that finds matches —
+  on SQLite the statements that count them leave out what the asker may not see within the full-text
+  expression (:data:`ACCESS_MARK`), every other statement (and PostgreSQL's) has an ``EXISTS`` clause on
+  the access rows, as facet filters do — and facets are counted over the ids those statements returned,
+  so totals and facet counts never include what the caller may not see.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from django.db import connection, transaction
 from search import analysis
 from search.base import (
     COUNT_LIMIT,
+    PUBLIC,
     AnalysedQuery,
     Hit,
     IndexDocument,
@@ -135,8 +138,38 @@ def _batches(iterable: Iterable, size: int = BATCH):
         yield chunk
 
 
+#: Access terms (SQLite): a document the public may not see carries ``ACCESS_MARK + "restricted"`` and one
+#: ``ACCESS_MARK`` + key term per access key in its identifier column, so that the statements finding
+#: matches leave out what the asker may not see inside the full-text expression — ``… NOT (restricted NOT
+#: (their keys))`` — instead of probing each match's access rows (about 1 µs a match: as long as the
+#: full-text walk itself for the broadest queries). FTS5's ``unicode61`` tokenizer keeps this private-use
+#: character inside a token; the analysis pipeline never emits one (terms are letters and digits, and the
+#: character is also taken out of every term written or asked), so no text can forge or match an access
+#: term. The access rows stay the record: every statement that returns results to show, and the exact
+#: path's totals and facets, still check them.
+ACCESS_MARK = "\ue000"
+RESTRICTED = ACCESS_MARK + "restricted"
+
+
+def access_terms(access: Iterable[str]) -> list[str]:
+    """The access terms of a document with these access keys: none for a public one."""
+    keys = list(dict.fromkeys(access))
+    if PUBLIC in keys:
+        return []
+    return [RESTRICTED, *(ACCESS_MARK + "".join(ch for ch in key if ch.isalnum()) for key in keys)]
+
+
+def _unmarked(term: str) -> str:
+    return term.replace(ACCESS_MARK, "")
+
+
+def _access_phrase(term: str) -> str:
+    """An access term quoted for FTS5 (letters, digits and the mark: nothing to escape)."""
+    return f'"{term}"'
+
+
 def _fts_phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+    return '"' + _unmarked(term).replace('"', '""') + '"'
 
 
 def _fts_any(alternatives: tuple[str, ...]) -> str:
@@ -250,7 +283,9 @@ class DatabaseBackend(SearchBackend):
                 for entry, a in pairs:
                     idents = [t for t in a.extra_terms if analysis.is_identifier_term(t)]
                     extra = [t for t in a.extra_terms if not analysis.is_identifier_term(t)]
-                    terms = (a.title_terms, a.body_terms, extra, idents)
+                    columns = (a.title_terms, a.body_terms, extra, idents)
+                    terms = [[_unmarked(t) for t in column] for column in columns]
+                    terms[3].extend(access_terms(a.document.access))
                     rows.append((entry.pk, *(" ".join(column) for column in terms)))
                 _delete_terms(cursor, [r[0] for r in rows])
                 cursor.executemany(
@@ -332,17 +367,23 @@ class DatabaseBackend(SearchBackend):
 
     # --- reading -----------------------------------------------------------------------------------
 
-    def _filters_sql(self, query: SearchQuery, entry: str = "e.id") -> tuple[str, list]:
-        """``AND …`` clauses on the entry id ``entry`` for access keys and facet filters."""
-        access = sorted(query.access) or ["-"]
-        # SQLite: one seek on the entry's few keys rather than one probe per key asked (``+`` keeps the
-        # planner from probing (entry, key) for each): 20.6 → 13.2 ms over 10,000 matches with three keys.
-        key = "+a.key" if self.vendor == "sqlite" else "a.key"
-        sql = [
-            f"EXISTS (SELECT 1 FROM search_indexaccess a WHERE a.entry_id = {entry} "
-            f"AND {key} IN ({', '.join(['%s'] * len(access))}))"
-        ]
-        params: list = list(access)
+    def _filters_sql(
+        self, query: SearchQuery, entry: str = "e.id", *, access: bool = True
+    ) -> tuple[str, list]:
+        """``AND …`` clauses on the entry id ``entry`` for access keys (unless ``access`` is false: the
+        full-text expression keeps to them, see :data:`ACCESS_MARK`) and facet filters."""
+        sql, params = ["1"], []
+        if access:
+            keys = sorted(query.access) or ["-"]
+            # SQLite: one seek on the entry's few keys rather than one probe per key asked (``+`` keeps the
+            # planner from probing (entry, key) for each): 20.6 → 13.2 ms over 10,000 matches with three
+            # keys.
+            key = "+a.key" if self.vendor == "sqlite" else "a.key"
+            sql = [
+                f"EXISTS (SELECT 1 FROM search_indexaccess a WHERE a.entry_id = {entry} "
+                f"AND {key} IN ({', '.join(['%s'] * len(keys))}))"
+            ]
+            params = list(keys)
         for name, values in sorted(query.filters.items()):
             values = [str(v) for v in values if str(v)]
             if not values:
@@ -545,11 +586,29 @@ class _SQLite(_Engine):
     ) -> tuple[str, list]:
         """The visible matches' ids — from the full-text table alone: joining the entries to filter on
         rowids doubled the cost of counting (27.7 → 12.0 ms over 10,000 matches)."""
-        filters_sql, filter_params = self.backend._filters_sql(self.query, entry=f"{table}.rowid")
+        expression = expression or self.expression(strict, scoring=False)
+        hidden = self.hidden()
+        if hidden:
+            expression = f"({expression}) NOT {hidden}"
+        filters_sql, filter_params = self.backend._filters_sql(
+            self.query, entry=f"{table}.rowid", access=not hidden
+        )
         return (
             f"SELECT {table}.rowid AS id FROM {table} WHERE {table} MATCH %s AND {filters_sql}",
-            [expression or self.expression(strict, scoring=False), *filter_params],
+            [expression, *filter_params],
         )
+
+    def hidden(self) -> str:
+        """What the asker may not see, as a full-text expression over the access terms: documents not
+        public and not given to any of their keys. Empty when the asker is not one of the public (no key
+        ``public``): their statements check the access rows."""
+        if PUBLIC not in self.query.access:
+            return ""
+        theirs = access_terms(sorted(self.query.access - {PUBLIC}))[1:]
+        restricted = _access_phrase(RESTRICTED)
+        if not theirs:
+            return restricted
+        return f"({restricted} NOT ({' OR '.join(_access_phrase(term) for term in theirs)}))"
 
     def count(self, strict: bool) -> int:
         """How many match, up to one more than :data:`COUNT_LIMIT`; their ids, newest first, are kept for
@@ -558,6 +617,17 @@ class _SQLite(_Engine):
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, COUNT_LIMIT + 1])
             self.ids = [row[0] for row in cursor.fetchall()]
+            if self.hidden() and len(self.ids) <= EXACT_UP_TO:
+                # Exact totals and facets are read from these ids: checked against the access rows too (at
+                # most EXACT_UP_TO probes), in case an entry was written without its access terms.
+                access_sql, access_params = self.backend._filters_sql(
+                    SearchQuery(text="", access=self.query.access), entry="j.value"
+                )
+                cursor.execute(
+                    f"SELECT j.value FROM json_each(%s) j WHERE {access_sql} ORDER BY j.key",
+                    [json.dumps(self.ids), *access_params],
+                )
+                self.ids = [row[0] for row in cursor.fetchall()]
         self.matched = len(self.ids)
         self.common = self.common_groups() if strict and self.matched > EXACT_UP_TO else frozenset()
         self.window = self._window(strict) if self.matched > EXACT_UP_TO else None
