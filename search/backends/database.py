@@ -499,10 +499,12 @@ class _Engine:
         if from_matches:
             # Start from the matching entries and look up their facet rows, instead of reading every facet
             # row of these names and testing it against the matches (SQLite's own choice, which costs
-            # ~2 s at a million documents even when one document matches).
+            # ~2 s at a million documents even when one document matches) — all of an entry's few facet
+            # rows in one seek (``+`` keeps SQLite from seeking once per name: 4.9 → 3.6 ms over 1,500
+            # entries and four names).
             sql = (
                 f"SELECT f.name, f.value, COUNT(*) FROM ({matching_sql}) m CROSS JOIN search_indexfacet f "
-                f"ON f.entry_id = m.id WHERE f.name IN ({placeholders}) GROUP BY f.name, f.value"
+                f"ON f.entry_id = m.id WHERE +f.name IN ({placeholders}) GROUP BY f.name, f.value"
             )
             sql_params = [*params, *names]
         else:
