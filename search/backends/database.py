@@ -527,6 +527,7 @@ class _Engine:
 class _SQLite(_Engine):
     #: Groups the window's statements leave out (:meth:`common_groups`); set when the matches are counted.
     common: frozenset[str] = frozenset()
+    window_match: str = ""
 
     def __init__(self, *args):
         super().__init__(*args)
@@ -619,17 +620,9 @@ class _SQLite(_Engine):
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, COUNT_LIMIT + 1])
             self.ids = [row[0] for row in cursor.fetchall()]
-            if self.hidden() and len(self.ids) <= EXACT_UP_TO:
-                # Exact totals and facets are read from these ids: checked against the access rows too (at
-                # most EXACT_UP_TO probes), in case an entry was written without its access terms.
-                access_sql, access_params = self.backend._filters_sql(
-                    SearchQuery(text="", access=self.query.access), entry="j.value"
-                )
-                cursor.execute(
-                    f"SELECT j.value FROM json_each(%s) j WHERE {access_sql} ORDER BY j.key",
-                    [json.dumps(self.ids), *access_params],
-                )
-                self.ids = [row[0] for row in cursor.fetchall()]
+        if len(self.ids) <= EXACT_UP_TO:
+            # Exact totals and facets are read from these ids: checked against the access rows too.
+            self.ids = self._checked(self.ids)
         self.matched = len(self.ids)
         self.common = self.common_groups() if strict and self.matched > EXACT_UP_TO else frozenset()
         self.window = self._window(strict) if self.matched > EXACT_UP_TO else None
@@ -666,6 +659,18 @@ class _SQLite(_Engine):
         # In titles, names (pinyin) or identifiers rather than only in the body — among the matches counted
         # (the newest COUNT_LIMIT), so that the scoring statement never reads further back than counting did.
         floor = self.ids[-1] if len(self.ids) > COUNT_LIMIT else 0
+        title_ids, recent = self._candidates(strict, expression, counted, floor)
+        # What the ranking statement matches (and scores) among the candidates.
+        self.window_match = self.window_expression(strict)
+        if not (title_ids or recent) and expression != counted:
+            # A relaxed question whose telling words are in no document the asker may see (知识产权 xyzzy):
+            # the candidates are the newest documents holding any of its words, as counted.
+            title_ids, recent = self._candidates(strict, counted, counted, floor)
+            self.window_match = self.expression(strict)
+        return title_ids, recent[min(RECENT_WINDOW, len(recent)) - 1] if recent else 0
+
+    def _candidates(self, strict: bool, expression: str, counted: str, floor: int) -> tuple[list, list]:
+        """The window's title matches and newest matches of ``expression``, newest first."""
         sql, params = self._matching(strict, expression, table="search_fts_titles")
         with connection.cursor() as cursor:
             cursor.execute(
@@ -673,13 +678,36 @@ class _SQLite(_Engine):
                 "ORDER BY search_fts_titles.rowid DESC LIMIT %s",
                 [*params, TITLE_WINDOW],
             )
-            title_ids = [row[0] for row in cursor.fetchall()]
-            recent = self.ids
-            if expression != counted:
-                sql, params = self._matching(strict, expression)
-                cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, RECENT_WINDOW])
-                recent = [row[0] for row in cursor.fetchall()]
-        return title_ids, recent[min(RECENT_WINDOW, len(recent)) - 1] if recent else 0
+            title_ids = self._checked([row[0] for row in cursor.fetchall()])
+            if expression == counted:
+                return title_ids, self._checked(self.ids, want=RECENT_WINDOW)
+            sql, params = self._matching(strict, expression)
+            cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, RECENT_WINDOW])
+            return title_ids, self._checked([row[0] for row in cursor.fetchall()])
+
+    def _checked(self, ids: list[int], want: int | None = None) -> list[int]:
+        """``ids`` (in their order) that the access rows let the asker see — the first ``want`` of them —
+        when they were found by access terms (:meth:`hidden`): the candidates the window ranks and the
+        exact path's matches are checked against the record, so that an entry written without its access
+        terms (by a process of an older release) is never a candidate in place of one the asker may see.
+        About 1 µs per id."""
+        if not self.hidden() or not ids:
+            return ids
+        access_sql, access_params = self.backend._filters_sql(
+            SearchQuery(text="", access=self.query.access), entry="j.value"
+        )
+        step = want or len(ids)
+        seen: list[int] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), step):
+                cursor.execute(
+                    f"SELECT j.value FROM json_each(%s) j WHERE {access_sql} ORDER BY j.key",
+                    [json.dumps(ids[start : start + step]), *access_params],
+                )
+                seen.extend(row[0] for row in cursor.fetchall())
+                if want is not None and len(seen) >= want:
+                    return seen[:want]
+        return seen
 
     def _weights(self, strict: bool) -> tuple[list[float], list[float]]:
         """The IDF of each concept and of each group (relaxed searches rank by them), read once."""
@@ -767,7 +795,7 @@ class _SQLite(_Engine):
                 "JOIN search_indexentry e ON e.id = search_fts.rowid "
                 f"WHERE search_fts MATCH %s AND search_fts.rowid >= {int(lowest)}{among_sql} "
                 f"AND (search_fts.rowid >= {int(recent_cut)} OR {in_titles}) AND {self.filters_sql}",
-                [*params, titles, self.window_expression(strict), *among_params, titles, *self.filter_params],
+                [*params, titles, self.window_match, *among_params, titles, *self.filter_params],
             )
             for pk, score, held, coordination, phrases, tier, day in cursor.fetchall():
                 best[pk] = (pk, score, tier, held, coordination, phrases, day or "")

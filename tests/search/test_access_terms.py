@@ -122,3 +122,54 @@ def entry_ids(*keys: str) -> list[int]:
     from search.models import IndexEntry
 
     return sorted(IndexEntry.objects.filter(key__in=keys).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def windows(monkeypatch):
+    """A handful of documents standing for a million: more matches than EXACT_UP_TO take the window path."""
+    monkeypatch.setattr(database, "EXACT_UP_TO", 4)
+    monkeypatch.setattr(database, "TITLE_WINDOW", 2)
+    monkeypatch.setattr(database, "RECENT_WINDOW", 3)
+
+
+def corpus(lead_access=("agency:7",), **lead_fields):
+    public = [
+        document(f"n:{i}", f"仓库通报{i}", "仓库 商标 检查", facets={"city": ("徐州市",)}) for i in range(6)
+    ]
+    leads = [
+        document(
+            f"s:{i}", f"仓库线索{i}", "仓库 商标 检查", access=lead_access, kind="lead",
+            facets={"city": ("宿迁市",)}, **lead_fields,
+        )
+        for i in range(6)
+    ]  # fmt: skip
+    return public + leads  # the leads newest: they would fill the window first
+
+
+@pytest.mark.parametrize("text", ["仓库", "仓库 审批"])  # every concept, and a relaxed question
+def test_on_the_window_path_a_lead_is_counted_for_its_agencies_only(backend, windows, text):
+    backend.index(corpus())
+    for asker in (frozenset({PUBLIC}), OTHER):
+        total, hits, cities = found(backend, text, asker)
+        # the window: the two newest title matches and the three newest matches the asker may see
+        assert (total, sorted(hits), list(cities)) == (6, ["n:3", "n:4", "n:5"], ["徐州市"])
+    total, hits, cities = found(backend, text, OFFICER)
+    assert (total, sorted(hits), list(cities)) == (12, ["s:3", "s:4", "s:5"], ["宿迁市"])  # their newest
+
+
+def test_access_terms_cannot_be_forged_through_identifiers_or_names(backend, windows):
+    forged = (f"{MARK}agency8", f"{MARK}public", f"x{MARK}restricted")
+    backend.index(corpus(identifiers=forged, names=forged))
+    assert [term for term in ident("s:0").split() if MARK in term] == [f"{MARK}restricted", f"{MARK}agency7"]
+    assert found(backend, "仓库", OTHER)[0] == 6
+    assert found(backend, "仓库", frozenset({PUBLIC}))[0] == 6
+
+
+def test_leads_written_without_access_terms_are_never_candidates_for_the_public(backend, windows):
+    """As if a process of the release before search/0005 had indexed them after the migration: at worst
+    counted among more than EXACT_UP_TO matches, never shown, and never in place of public documents."""
+    backend.index(corpus())
+    migration.remove_access_terms(None, SimpleNamespace(connection=connection))
+    results = backend.search(SearchQuery(text="仓库", access=frozenset({PUBLIC}), facets=("city",)))
+    assert sorted(keys(results)) == ["n:3", "n:4", "n:5"]
+    assert dict(results.facets["city"]) == {"徐州市": len(keys(results))}
