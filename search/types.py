@@ -97,8 +97,13 @@ def page_document(page) -> IndexDocument | None:
     english = [strip_tags(getattr(page, "intro_en", "") or "")]
     if hasattr(page, "body_en"):
         english.append(_stream_text(page, "body_en"))
-    if kind == "alliance":
-        english.insert(0, page.alliance.name_en)
+    title_en = page.english_title
+    if kind == "alliance":  # its English name: the title when the page has none, else searchable text
+        name_en = page.alliance.name_en
+        if not title_en:
+            title_en = name_en
+        elif name_en and name_en != title_en:
+            english.insert(0, name_en)
     return IndexDocument(
         key=f"page:{page.pk}",
         kind=kind,
@@ -109,7 +114,7 @@ def page_document(page) -> IndexDocument | None:
         date=date,
         names=tuple(n for n in names if n),
         facets=facets,
-        title_en=page.english_title,
+        title_en=title_en,
         body_en=" ".join(dict.fromkeys(p for p in english if p)),
     )
 

@@ -403,6 +403,9 @@ def test_english_words_find_what_editors_wrote_in_english_and_the_english_pages_
     english = client.get("/en/search/", {"q": "mediation outcomes"}).content.decode()
     assert _result_titles(english) == ["Chengdu-Chongqing Economic Circle IP Protection Cooperation"]
     assert "<mark>mediation</mark>" in english  # a snippet of the English text, marked
+    # the English name is the title, not repeated as the snippet's opening words
+    cooperation = client.get("/en/search/", {"q": "cooperation"}).content.decode()
+    assert "Economic Circle IP Protection <mark>Cooperation</mark>" not in cooperation
     chinese = client.get("/search/", {"q": "mediation outcomes"}).content.decode()
     assert _result_titles(chinese) == ["成渝地区双城经济圈知识产权保护合作"]  # the same page, in Chinese
     # pages with no English keep their Chinese titles on the English pages
