@@ -172,7 +172,11 @@ class SearchBackend(ABC):
     def search(self, query: SearchQuery) -> SearchResults: ...
 
     @abstractmethod
-    def autocomplete(self, prefix: str, access: frozenset[str], limit: int = 8) -> list[str]: ...
+    def autocomplete(
+        self, prefix: str, access: frozenset[str], limit: int = 8, *, english: bool = False
+    ) -> list[str]:
+        """Titles for the header search box — their English titles where they have one when ``english``."""
+        ...
 
     @abstractmethod
     def clear(self) -> None:

@@ -47,4 +47,6 @@ def search_for_user(
 
 
 def autocomplete_for_user(*, user, prefix: str, limit: int = 8) -> list[str]:
-    return get_backend().autocomplete(prefix or "", access_for_user(user), limit=limit)
+    return get_backend().autocomplete(
+        prefix or "", access_for_user(user), limit=limit, english=on_english_pages()
+    )

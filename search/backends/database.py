@@ -449,7 +449,9 @@ class DatabaseBackend(SearchBackend):
             facets_exact=engine.window is None,
         )
 
-    def autocomplete(self, prefix: str, access: frozenset[str], limit: int = 8) -> list[str]:
+    def autocomplete(
+        self, prefix: str, access: frozenset[str], limit: int = 8, *, english: bool = False
+    ) -> list[str]:
         folded = analysis.fold(prefix)[: analysis.MAX_QUERY_CHARS].strip()
         terms = analysis.segment(folded, search_mode=False)
         if not terms:
@@ -463,7 +465,8 @@ class DatabaseBackend(SearchBackend):
                 expression = " AND ".join([*(_fts_phrase(t) for t in head), _fts_phrase(last) + " *"])
                 expression = "{title extra} : (" + expression + ")"
                 cursor.execute(
-                    "SELECT e.title FROM search_fts JOIN search_indexentry e ON e.id = search_fts.rowid "
+                    "SELECT e.title, e.title_en FROM search_fts "
+                    "JOIN search_indexentry e ON e.id = search_fts.rowid "
                     f"WHERE search_fts MATCH %s AND {filters_sql} "
                     "ORDER BY bm25(search_fts, 10.0, 1.0, 5.0, 1.0), e.date DESC LIMIT %s",
                     [expression, *filter_params, limit * 3],
@@ -471,12 +474,12 @@ class DatabaseBackend(SearchBackend):
             else:
                 expression = " & ".join([*(f"{_ts_lexeme(t)}:AC" for t in head), f"{_ts_lexeme(last)}:*AC"])
                 cursor.execute(
-                    "SELECT e.title FROM search_indexentry e WHERE e.vector @@ %s::tsquery "
+                    "SELECT e.title, e.title_en FROM search_indexentry e WHERE e.vector @@ %s::tsquery "
                     f"AND {filters_sql} ORDER BY ts_rank(e.vector, %s::tsquery) DESC, e.date DESC NULLS LAST "
                     "LIMIT %s",
                     [expression, *filter_params, expression, limit * 3],
                 )
-            titles = [row[0] for row in cursor.fetchall()]
+            titles = [(title_en if english and title_en else title) for title, title_en in cursor.fetchall()]
         return list(dict.fromkeys(titles))[:limit]
 
 

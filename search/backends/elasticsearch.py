@@ -374,7 +374,7 @@ def autocomplete_body(prefix: str, access: frozenset[str], limit: int) -> dict[s
     )
     search = Search().query(Q("bool", filter=[Q("terms", access=sorted(access))], must=[match]))
     search = search.sort({"_score": {"order": "desc"}}, {"date": {"order": "desc", "missing": "_last"}})
-    search = search.source(["title"]).extra(size=max(1, min(limit, 20)) * 3, track_scores=True)
+    search = search.source(["title", "title_en"]).extra(size=max(1, min(limit, 20)) * 3, track_scores=True)
     return search.to_dict()
 
 
@@ -537,7 +537,9 @@ class ElasticsearchBackend(SearchBackend):
             return SearchResults(total=0, hits=[], facets={}, suggestion=None)
         return results_from(response.body, query, analysed)
 
-    def autocomplete(self, prefix: str, access: frozenset[str], limit: int = 8) -> list[str]:
+    def autocomplete(
+        self, prefix: str, access: frozenset[str], limit: int = 8, *, english: bool = False
+    ) -> list[str]:
         body = autocomplete_body(prefix, access, limit)
         if not access or not body["query"]["bool"]["must"][0]["multi_match"]["query"]:
             return []
@@ -545,5 +547,6 @@ class ElasticsearchBackend(SearchBackend):
             response = self.client.search(index=self.index_name, body=body)
         except NotFoundError:
             return []
-        titles = [hit["_source"]["title"] for hit in response.body["hits"]["hits"]]
+        sources = [hit["_source"] for hit in response.body["hits"]["hits"]]
+        titles = [(english and source.get("title_en")) or source["title"] for source in sources]
         return list(dict.fromkeys(titles))[:limit]

@@ -199,5 +199,11 @@ def test_english_text_is_found_and_shown_on_the_english_pages_only(search_backen
     (chinese,) = search_backend.search(SearchQuery(text="mediation")).hits
     assert (chinese.title, "调解" in chinese.snippet) == ("成渝地区双城经济圈知识产权保护合作", True)
     # a document without English keeps its Chinese on the English pages
+    assert search_backend.autocomplete("chengdu", frozenset({PUBLIC}), english=True) == [
+        "Chengdu-Chongqing IP Protection Cooperation"
+    ]
+    assert search_backend.autocomplete("chengdu", frozenset({PUBLIC})) == [
+        "成渝地区双城经济圈知识产权保护合作"
+    ]
     hits = search_backend.search(SearchQuery(text="调解工作", english=True)).hits
     assert [h.title for h in hits if h.key == "n:9"] == ["调解工作会议"]

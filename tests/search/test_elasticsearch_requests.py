@@ -309,7 +309,7 @@ def test_autocomplete_request_filters_by_the_askers_access_keys():
     assert match["type"] == "bool_prefix"  # the last word may be unfinished
     assert match["query"].split()[0] == "郫县"
     assert match["fields"] == ["title_terms^3", "extra_terms"]
-    assert body["_source"] == ["title"]
+    assert body["_source"] == ["title", "title_en"]
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))

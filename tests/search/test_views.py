@@ -164,6 +164,15 @@ def test_agency_links_follow_their_alliance_page(demo, django_capture_on_commit_
     assert entry().url == f"/alliances/huaihai/#agency-{agency.pk}"
 
 
+def test_the_header_box_offers_english_titles_on_the_english_pages(client, site_index):
+    assert 'data-autocomplete-url="/en/search/autocomplete"' in client.get("/en/").content.decode()
+    english = client.get("/en/search/autocomplete", {"q": "chengdu"}).json()["suggestions"]
+    assert "Chengdu-Chongqing Economic Circle IP Protection Cooperation" in english
+    chinese = client.get("/search/autocomplete", {"q": "chengdu"}).json()["suggestions"]
+    assert "成渝地区双城经济圈知识产权保护合作" in chinese
+    assert not any("Chongqing" in title for title in chinese)
+
+
 def test_an_alliance_renamed_in_english_is_found_by_its_new_name(demo, django_capture_on_commit_callbacks):
     from alliances.models import Alliance
 
