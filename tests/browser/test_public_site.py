@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from .conftest import screenshot_dir
@@ -118,15 +119,26 @@ def test_editor_signs_in_to_the_chinese_admin_and_sees_pages(page, portal_server
     expect(page.get_by_text(re.compile("没有权限"))).to_be_visible()
 
 
-def test_header_suggestions_open_below_the_box_and_keep_long_titles_readable(page, portal_server):
+@pytest.mark.parametrize(
+    ("path", "typed", "title"),
+    [
+        ("/", "徐州", "徐州"),
+        ("/en/", "chengdu", "Chengdu-Chongqing Economic Circle IP Protection Cooperation"),
+    ],
+)
+def test_header_suggestions_open_below_the_box_and_keep_long_titles_readable(
+    page, portal_server, path, typed, title
+):
     """Typing in the header's search box lists titles under it — not over what is typed — and a long title
-    wraps on the list's white background instead of running onto the dark header."""
-    page.goto(portal_server.base_url + "/")
+    (the English ones are longer) wraps on the list's white background instead of running onto the dark
+    header."""
+    page.goto(portal_server.base_url + path)
     box = page.locator("#header-search-q")
-    box.press_sequentially("徐州", delay=50)
+    box.press_sequentially(typed, delay=50)
     options = page.get_by_role("option")
     expect(options.first).to_be_visible()
-    page.screenshot(path=str(screenshot_dir() / "header-suggestions.png"))
+    expect(options.filter(has_text=title).first).to_be_visible()
+    page.screenshot(path=str(screenshot_dir() / f"header-suggestions-{typed}.png"))
     typed = box.bounding_box()
     listed = page.get_by_role("listbox").bounding_box()
     assert listed["y"] >= typed["y"] + typed["height"] - 1
