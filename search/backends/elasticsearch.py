@@ -389,12 +389,12 @@ def results_from(response: dict[str, Any], query: SearchQuery, analysed: Analyse
     """Turn a ``_search`` response into :class:`SearchResults`."""
     hits = []
     for hit in response["hits"]["hits"]:
-        source = hit["_source"]
+        source, marked = hit["_source"], hit.get("highlight", {})
         field, title = "body", source["title"]
         if query.english:
             title = source.get("title_en") or title
-            field = "body_en" if hit.get("highlight", {}).get("body_en") or source.get("body_en") else field
-        fragments = hit.get("highlight", {}).get(field)
+            field = "body_en" if marked.get("body_en") or source.get("body_en") else field
+        fragments = marked.get(field)
         snippet = fragments[0] if fragments else escape(source.get(field, "")[:SNIPPET_CHARS])
         hits.append(
             Hit(
