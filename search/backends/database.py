@@ -84,6 +84,12 @@ RANKING = "held DESC, coordination DESC, phrases DESC, score DESC"
 #: order (IDF); they are never shown.
 FREQUENCY_SECONDS = 300
 _frequencies: dict[tuple[str, str], tuple[float, int]] = {}
+#: FTS5 walks document lists oldest first about a third faster than newest first (a count of
+#: 成渝地区知识产权保护合作's 7,000 matches at a million documents: 25 against 31 ms). When the remembered
+#: document counts of one of a query's words say it matches at most this many documents, the matches are
+#: read oldest first — all of them — and turned round; otherwise newest first, stopping after
+#: ``COUNT_LIMIT + 1``.
+OLDEST_FIRST_UP_TO = 20_000
 
 
 def _forget_frequencies() -> None:
@@ -116,6 +122,14 @@ def _document_frequency(cursor, expression: str) -> int:
         _frequencies.clear()
     _frequencies[key] = (now, count)
     return count
+
+
+def _remembered_frequency(expression: str) -> int | None:
+    """The document count of ``expression`` if this process read it in the last :data:`FREQUENCY_SECONDS`."""
+    known = _frequencies.get((str(connection.settings_dict["NAME"]), expression))
+    if known is not None and time.monotonic() - known[0] < FREQUENCY_SECONDS:
+        return known[1]
+    return None
 
 
 def _delete_terms(cursor, ids: list[int]) -> None:
@@ -622,9 +636,18 @@ class _SQLite(_Engine):
         """How many match, up to one more than :data:`COUNT_LIMIT`; their ids, newest first, are kept for
         the window and the facets (reading them costs about what counting them does)."""
         sql, params = self._matching(strict)
+        bound = self._known_bound() if strict else None
         with connection.cursor() as cursor:
-            cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, COUNT_LIMIT + 1])
-            self.ids = [row[0] for row in cursor.fetchall()]
+            ids = None
+            if bound is not None and bound <= OLDEST_FIRST_UP_TO:
+                cursor.execute(f"{sql} ORDER BY search_fts.rowid LIMIT %s", [*params, OLDEST_FIRST_UP_TO + 1])
+                ids = [row[0] for row in cursor.fetchall()]
+                # More than the bound (a count remembered from before another process's writes): newest first.
+                ids = ids[::-1][: COUNT_LIMIT + 1] if len(ids) <= OLDEST_FIRST_UP_TO else None
+            if ids is None:
+                cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, COUNT_LIMIT + 1])
+                ids = [row[0] for row in cursor.fetchall()]
+            self.ids = ids
         if len(self.ids) <= EXACT_UP_TO:
             # Exact totals and facets are read from these ids: checked against the access rows too.
             self.ids = self._checked(self.ids)
@@ -633,6 +656,17 @@ class _SQLite(_Engine):
         self.window = self._window(strict) if self.matched > EXACT_UP_TO else None
         self._ranked = None
         return self.matched
+
+    def _known_bound(self) -> int | None:
+        """The fewest documents a word of the query is in, from the document counts this process
+        remembers (:func:`_remembered_frequency`; a group's alternatives added up) — at least as many as
+        match the whole query; ``None`` when no group's counts are all remembered."""
+        bounds = []
+        for alternatives in self.analysed.groups:
+            counts = [_remembered_frequency(_fts_phrase(term)) for term in alternatives]
+            if None not in counts:
+                bounds.append(sum(counts))
+        return min(bounds, default=None)
 
     def _among_counted(self) -> tuple[str, list]:
         """``AND …`` keeping a statement to the matches counted, when its expression leaves out common

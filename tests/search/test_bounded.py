@@ -183,6 +183,49 @@ def test_a_word_in_most_documents_leaves_the_window_statements_but_not_their_res
     assert (keys(whole), whole.total, whole.facets) == (keys(found), found.total, found.facets)
 
 
+def test_a_count_bounded_by_remembered_word_counts_reads_oldest_first_with_the_same_results(
+    monkeypatch, count_limit
+):
+    """When a word's remembered document count bounds the matches, they are read oldest first and turned
+    round — the same total, page and ids as newest first; a count remembered before another process's
+    writes (too low) falls back to newest first."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite reads the matches' ids to count them; PostgreSQL counts in SQL")
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document(f"n:{i}", f"新闻{i}", f"维权 商标 报道{i}") for i in range(7)])
+    backend.index([document(f"o:{i}", f"动态{i}", f"商标 报道{i}") for i in range(5)])
+    query = SearchQuery(text="商标 维权", per_page=3)
+
+    def searched(*, remember: int | None):
+        database._forget_frequencies()
+        if remember is not None:
+            key = (str(connection.settings_dict["NAME"]), database._fts_phrase("维权"))
+            database._frequencies[key] = (database.time.monotonic(), remember)
+        engine = database._SQLite(backend, analysis.analyse_query(query.text), query)
+        with CaptureQueriesContext(connection) as statements:
+            total = engine.count(strict=True)
+        walks = [
+            "oldest" if "ORDER BY search_fts.rowid LIMIT" in q["sql"] else "newest"
+            for q in statements.captured_queries
+            if "ORDER BY search_fts.rowid" in q["sql"]
+        ]
+        return total, engine.ids, walks
+
+    newest = searched(remember=None)
+    assert newest[0] == 7
+    assert newest[2] == ["newest"]
+    assert newest[1] == sorted(newest[1], reverse=True)
+    assert searched(remember=7) == (7, newest[1], ["oldest"])
+    monkeypatch.setattr(database, "OLDEST_FIRST_UP_TO", 5)
+    assert searched(remember=5) == (7, newest[1], ["oldest", "newest"])  # remembered too low: 7 > 5
+    assert searched(remember=6) == (7, newest[1], ["newest"])  # over the bound: newest first at once
+    monkeypatch.setattr(database, "OLDEST_FIRST_UP_TO", 20)
+    count_limit(3)
+    assert searched(remember=7) == (4, newest[1][:4], ["oldest"])  # the newest COUNT_LIMIT + 1, as before
+    database._forget_frequencies()
+
+
 def test_document_counts_are_remembered_until_this_process_writes(monkeypatch):
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL counts a query's words in the statement that ranks")
