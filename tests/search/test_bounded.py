@@ -183,6 +183,29 @@ def test_a_word_in_most_documents_leaves_the_window_statements_but_not_their_res
     assert (keys(whole), whole.total, whole.facets) == (keys(found), found.total, found.facets)
 
 
+def test_words_near_each_other_count_in_the_window_without_reading_their_documents(windows):
+    """The window's ranking statement leaves a question's neighbouring pairs (成渝地区, 商标合作) out of
+    ``bm25()`` — their document lists are read once per process for their weight instead — and a candidate
+    holding its words side by side still ranks above one holding them apart, though its longer list of
+    terms gives its words the lower BM25 score."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document(f"other:{i}", f"动态{i}", "专利审查") for i in range(12)])
+    backend.index([document(f"old:{i}", f"旧闻{i}", "合作，商标，地区，成渝") for i in range(4)])
+    backend.index([document("near", "新闻甲", "成渝地区商标合作")])
+    backend.index([document("apart", "新闻乙", "合作，商标，地区，成渝")])
+    query = SearchQuery(text="成渝地区商标合作", per_page=2)
+    engine = database._SQLite(backend, analysis.analyse_query(query.text), query)
+    engine.count(strict=True)
+    assert engine.window is not None
+    assert not engine.phrases
+    assert engine.scored
+    assert not any(pair in engine.window_match for pair in engine.scored)
+    found = backend.search(query)
+    assert found.facets_exact is False  # the window applies
+    assert keys(found)[0] == "near"
+
+
 def test_a_count_bounded_by_remembered_word_counts_reads_oldest_first_with_the_same_results(
     monkeypatch, count_limit
 ):
