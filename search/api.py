@@ -6,6 +6,7 @@ from datetime import date
 from ninja import Field, Query, Router, Schema
 
 from portal.api import ErrorOut
+from portal.languages import address_in_language
 from search.selectors import last_page, search_for_user
 
 router = Router(tags=["search"])
@@ -28,8 +29,8 @@ class HitOut(Schema):
 
     key: str
     kind: str
-    title: str
-    url: str
+    title: str = Field(description="the English title where an editor gave one, for `Accept-Language: en`")
+    url: str = Field(description="the page in the client's language (`Accept-Language: en`: /en/…)")
     snippet: str
     date: date | None
 
@@ -74,7 +75,7 @@ def search(request, params: Query[SearchParams]):
         "page": page,
         "page_size": page_size,
         "suggestion": results.suggestion,
-        "hits": [h.__dict__ for h in results.hits],
+        "hits": [{**h.__dict__, "url": address_in_language(h.url)} for h in results.hits],
         "facets": {
             name: [{"value": v, "count": c} for v, c in values] for name, values in results.facets.items()
         },

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import translate_url
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _lazy
 
 from alliances.divisions import PROVINCES, city_label, is_city_name
 from alliances.models import Alliance
 from alliances.selectors import city_english_names
 from cases_exchange.models import IPType
-from portal.languages import on_english_pages
+from portal.languages import address_in_language, on_english_pages
 from search.base import FACET_VALUES
 from search.selectors import FACETS, MAX_RESULTS, autocomplete_for_user, last_page, search_for_user
 from search.types import KIND_LABELS
@@ -64,17 +61,6 @@ def _english_place_names(facet: str, values) -> dict:
         for value in values
         if value in cities or value in PROVINCES.values() or is_city_name(value)
     }
-
-
-def _in_page_language(url: str) -> str:
-    """A result's address in the language of the page showing it: the index keeps the site's (Chinese)
-    addresses, and an English results page should lead to English pages (/en/news/…)."""
-    language = get_language()
-    if not url or not language or language == settings.LANGUAGE_CODE:
-        return url
-    path, hash_mark, fragment = url.partition("#")
-    with override(settings.LANGUAGE_CODE):  # the stored address is read as the site's language's
-        return translate_url(path, language) + hash_mark + fragment
 
 
 def _int(value, default=1) -> int:
@@ -135,7 +121,7 @@ def search_page(request):
             {
                 "hit": h,
                 "kind_label": KIND_LABELS.get(h.kind, h.kind),
-                "url": _in_page_language(h.url),
+                "url": address_in_language(h.url),
                 "date": None if h.kind in UNDATED_KINDS else h.date,
             }
             for h in results.hits

@@ -407,6 +407,20 @@ def _result_titles(html: str) -> list[str]:
     return [a.get_text(strip=True) for a in BeautifulSoup(html, "html.parser").select("h2 > a")]
 
 
+def test_the_api_answers_in_the_clients_language_and_links_its_pages(client, site_index):
+    """``Accept-Language: en``: the English title and snippet, and the English page's address."""
+    english = client.get("/api/v1/search", {"q": "mediation outcomes"}, headers={"Accept-Language": "en"})
+    chinese = client.get("/api/v1/search", {"q": "mediation outcomes"})
+    (hit,) = english.json()["hits"]
+    assert (hit["title"], hit["url"]) == (
+        "Chengdu-Chongqing Economic Circle IP Protection Cooperation",
+        "/en/alliances/chengyu/",
+    )
+    assert "<mark>mediation</mark>" in hit["snippet"]
+    (hit,) = chinese.json()["hits"]
+    assert (hit["title"], hit["url"]) == ("成渝地区双城经济圈知识产权保护合作", "/alliances/chengyu/")
+
+
 def test_english_words_find_what_editors_wrote_in_english_and_the_english_pages_show_it(client, site_index):
     """The alliance page's English introduction says "mediation outcomes"; no Chinese text does."""
     english = client.get("/en/search/", {"q": "mediation outcomes"}).content.decode()
