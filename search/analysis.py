@@ -696,6 +696,39 @@ def is_identifier_term(term: str) -> bool:
     return len(term) >= 6 and any(c.isdigit() for c in term) and term.isascii()
 
 
+#: English words ending in -s that are no plurals, or whose singular would be another word (news → new).
+NOT_PLURAL = frozenset(
+    {
+        "always", "atlas", "bias", "canvas", "does", "economics", "ethics", "goes", "hers", "lens",
+        "mathematics", "means", "news", "ours", "perhaps", "physics", "politics", "series", "species",
+        "statistics", "theirs", "this", "whereas", "yours",
+    }
+)  # fmt: skip
+
+
+def english_singular(word: str) -> str | None:
+    """The singular of an English plural — courts → court, agencies → agency, cases → case — by Harman's
+    three rules for -ies, -es and -s (1991): enough for what editors write in English and visitors type,
+    and the same on both sides. ``None`` for anything else: shorter than four letters, not ASCII letters
+    (pinyin has no syllable ending in s, initials are not passed here), ending in -ss, -us or -is
+    (process, status, analysis), or in :data:`NOT_PLURAL`."""
+    if len(word) < 4 or not (word.isascii() and word.isalpha()) or word in NOT_PLURAL:
+        return None
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return None
+
+
+def _with_singulars(terms: list[str]) -> list[str]:
+    """``terms`` and, after them, the singular of each English plural among them (see
+    :func:`english_singular`): a document saying "courts" is found by "court" too."""
+    return [*terms, *(singular for term in terms if (singular := english_singular(term)))]
+
+
 def analyse_text(text: str) -> tuple[list[str], list[str]]:
     """Free text → (terms, identifiers)."""
     identifiers, rest = extract_identifiers(fold(text))
@@ -715,9 +748,9 @@ def analyse_document(document: IndexDocument) -> AnalysedDocument:
     extra.extend(dict.fromkeys(i for i in (*identifiers, *title_ids, *body_ids) if i))
     return AnalysedDocument(
         document=document,
-        title_terms=tuple(title_terms),
+        title_terms=tuple(_with_singulars(title_terms)),
         # a title's initials are indexed with its pinyin, a body's with its words (专利保护 → zlbh)
-        body_terms=(*body_terms, *initials_terms(body_terms)),
+        body_terms=(*_with_singulars(body_terms), *initials_terms(body_terms)),
         extra_terms=tuple(extra),
     )
 
@@ -861,9 +894,12 @@ def analyse_query(text: str, *, initials_read: dict[str, str] | None = None) -> 
                     groups.append((chunk,))
                     concepts.append(((chunk,),))
             else:
+                # An English word: its plural or singular (courts, court) either way.
+                word = (chunk, *filter(None, [english_singular(chunk)]))
                 suggestion_parts.append(chunk)
-                groups.append((chunk,))
-                concepts.append(((chunk,),))
+                groups.append(word)
+                concepts.append((word,))
+                highlight.extend(word[1:])
             continue
         pieces = [segment(piece, search_mode=False) for piece in chunk.split()]
         for term in (word for words in pieces for word in words):

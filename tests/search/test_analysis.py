@@ -205,3 +205,31 @@ def test_words_typed_together_are_a_phrase_and_a_space_separates_concepts():
 def test_a_compound_is_one_concept_of_its_parts():
     query = analysis.analyse_query("地理标志产品 假冒")
     assert query.concepts == ((("地理标志",), ("产品",)), (("假冒",),))
+
+
+@pytest.mark.parametrize(
+    ("word", "singular"),
+    [
+        ("courts", "court"),
+        ("agencies", "agency"),
+        ("cases", "case"),
+        ("services", "service"),
+        ("trademarks", "trademark"),
+        ("news", None),  # no plural
+        ("process", None),
+        ("status", None),
+        ("analysis", None),
+        ("ips", None),  # too short to tell
+        ("zhishi", None),
+        ("商标s", None),
+    ],
+)
+def test_english_plurals_are_folded_to_their_singular(word, singular):
+    assert analysis.english_singular(word) == singular
+
+
+def test_an_english_plural_is_searched_and_indexed_with_its_singular():
+    assert analysis.analyse_query("courts").groups == (("courts", "court"),)
+    assert analysis.analyse_query("court").groups == (("court",),)
+    terms, _ = analysis.analyse_text("Courts share cases")
+    assert analysis._with_singulars(terms) == ["courts", "share", "cases", "court", "case"]

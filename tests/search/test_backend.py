@@ -177,6 +177,28 @@ def test_bad_input_gives_results_or_nothing_never_an_error(loaded, text):
     assert isinstance(loaded.autocomplete(text, frozenset({PUBLIC})), list)
 
 
+def test_an_english_word_finds_its_plural_and_its_singular(search_backend):
+    search_backend.index(
+        [
+            document("a:1", "成渝合作", "互认调解结果。", body_en="Courts recognise mediation outcomes."),
+            document("a:2", "淮海联盟", "法院协作。", body_en="Each court and agency shares cases."),
+            document("n:1", "新闻", "新闻发布。", body_en="Latest news of the alliance."),
+        ]
+    )
+
+    def found(text):
+        return sorted(keys(search_backend.search(SearchQuery(text=text, english=True))))
+
+    assert found("court") == ["a:1", "a:2"]
+    assert found("courts") == ["a:1", "a:2"]
+    assert found("mediation outcome") == ["a:1"]
+    assert found("agencies") == ["a:2"]
+    assert found("case") == ["a:2"]
+    assert found("new") == []  # news is no plural of new
+    (hit,) = search_backend.search(SearchQuery(text="outcome", english=True)).hits
+    assert "<mark>outcome</mark>s" in hit.snippet
+
+
 def test_english_text_is_found_and_shown_on_the_english_pages_only(search_backend):
     search_backend.index(
         [
