@@ -414,11 +414,18 @@ class NewsPage(BasePage):
     date = models.DateField(_("日期"), default=timezone.localdate)
     source = models.CharField(_("来源"), max_length=100, blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"))
+    body_en = StreamField(
+        BaseStreamBlock(),
+        verbose_name=_("英文正文"),
+        blank=True,
+        help_text=_("英文界面显示；留空则显示中文正文。"),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("date"), FieldPanel("source")]),
         FieldPanel("body"),
+        FieldPanel("body_en"),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("body"), index.FilterField("date")]
     parent_page_types = ["portal.NewsIndexPage"]
@@ -426,6 +433,11 @@ class NewsPage(BasePage):
 
     class Meta:
         verbose_name = _("新闻")
+
+    @property
+    def body_label(self):
+        """The body in the interface language: ``body_en`` under ``/en/`` when an editor wrote it."""
+        return in_interface_language(self.body, self.body_en)
 
 
 class PolicyIndexPage(BasePage):
@@ -475,6 +487,12 @@ class PolicyDocumentPage(BasePage):
     issued_on = models.DateField(_("成文日期"), null=True, blank=True)
     region = models.CharField(_("地区"), max_length=30, blank=True, help_text=_("例如：徐州市"))
     summary = models.TextField(_("内容提要"), blank=True, max_length=600)
+    summary_en = models.TextField(
+        _("英文内容提要"),
+        blank=True,
+        max_length=600,
+        help_text=_("英文界面显示；留空则显示中文内容提要。全文只有中文。"),
+    )
     body = StreamField(BaseStreamBlock(), verbose_name=_("全文"))
 
     content_panels = [
@@ -487,6 +505,7 @@ class PolicyDocumentPage(BasePage):
             heading=_("文件信息"),
         ),
         FieldPanel("summary"),
+        FieldPanel("summary_en"),
         FieldPanel("body"),
     ]
     search_fields = [
@@ -501,6 +520,11 @@ class PolicyDocumentPage(BasePage):
 
     class Meta:
         verbose_name = _("政策文件")
+
+    @property
+    def summary_label(self) -> str:
+        """The summary in the interface language: ``summary_en`` under ``/en/`` when an editor wrote it."""
+        return in_interface_language(self.summary, self.summary_en)
 
     @cached_property
     def outline(self):

@@ -93,8 +93,8 @@ def page_document(page) -> IndexDocument | None:
         date = timezone.localdate(page.first_published_at)  # the day in China, not in UTC
     if date:
         facets["year"] = (str(date.year),)
-    # What the English pages show of it, when an editor wrote it (BasePage.label, intro_label, body_label)
-    english = [strip_tags(getattr(page, "intro_en", "") or "")]
+    # What the English pages show, when an editor wrote it (label, intro_label, body_label, summary_label)
+    english = [strip_tags(getattr(page, "intro_en", "") or ""), getattr(page, "summary_en", "")]
     if hasattr(page, "body_en"):
         english.append(_stream_text(page, "body_en"))
     title_en = page.english_title

@@ -197,7 +197,11 @@ def test_submitting_approving_and_publishing_report_in_chinese(client, admin_sit
         html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
         form = querydict_from_html(html, "page-edit-form")
         # The StreamField's inputs are built by JavaScript, so its data is written out here.
-        form.update(nested_form_data({"body": streamfield([("paragraph", rich_text("<p>正文。</p>"))])}))
+        form.update(
+            nested_form_data(
+                {"body": streamfield([("paragraph", rich_text("<p>正文。</p>"))]), "body_en": streamfield([])}
+            )
+        )
         form[action] = "1"
         response = client.post(f"/admin/pages/{page.pk}/edit/", form, follow=True)
         assert response.redirect_chain, "the edit form was not accepted"

@@ -216,3 +216,33 @@ def test_lists_name_a_page_by_its_english_title_on_english_pages(
     assert "Opinions on coordinated IP protection" in titles("/en/policies/")
     assert "Opinions on coordinated IP protection" in titles("/en/")
     assert policy.title in titles("/policies/")
+
+
+def test_a_news_item_and_a_policy_summary_written_in_english_show_and_are_found_on_the_english_pages(
+    client, demo, django_capture_on_commit_callbacks
+):
+    from bs4 import BeautifulSoup
+
+    from portal.models import NewsPage, PolicyDocumentPage
+
+    news = NewsPage.objects.live().first()
+    news.english_title = "Xuzhou and Suqian inspect warehouses together"
+    news.body_en = [("paragraph", "<p>Officers of both cities checked trademark warehouses together.</p>")]
+    policy = PolicyDocumentPage.objects.live().first()
+    policy.summary_en = "Sets out how member cities share case leads on counterfeit geographical indications."
+    with django_capture_on_commit_callbacks(execute=True):  # the cached pages go stale, the index updates
+        news.save_revision().publish()
+        policy.save_revision().publish()
+
+    def text(path, selector):
+        return BeautifulSoup(client.get(path).content.decode(), "html.parser").select_one(selector).get_text()
+
+    news_url, policy_url = news.url, policy.url  # the Chinese pages' addresses
+    assert "checked trademark warehouses together" in text(f"/en{news_url}", "article")
+    assert "checked trademark" not in text(news_url, "article")  # the Chinese pages keep the Chinese body
+    assert text(f"/en{policy_url}", ".document__summary") == policy.summary_en
+    assert text(policy_url, ".document__summary") == policy.summary
+    english = BeautifulSoup(client.get("/en/search/", {"q": "warehouses"}).content.decode(), "html.parser")
+    assert [a.get_text(strip=True) for a in english.select("h2 > a")] == [news.english_title]
+    english = BeautifulSoup(client.get("/en/search/", {"q": "case leads"}).content.decode(), "html.parser")
+    assert policy.title in [a.get_text(strip=True) for a in english.select("h2 > a")]

@@ -43,6 +43,7 @@ def news_form(title, slug):
         "date": "2026-11-01",
         "source": "",
         "body-count": "0",
+        "body_en-count": "0",
         "listing_summary": "",
         "seo_title": "",
         "search_description": "",
