@@ -185,7 +185,11 @@ def _pages(home: HomePage, report: DemoReport) -> None:
         home, NewsIndexPage, "news", report, title="新闻动态", english_title="News", show_in_menus=True
     )
     for item in NEWS:
-        _child(
+        english = {
+            "english_title": item.get("title_en", ""),
+            "body_en": [("paragraph", f"<p>{p}</p>") for p in item.get("paragraphs_en", [])],
+        }
+        news = _child(
             news_index,
             NewsPage,
             item["slug"],
@@ -195,7 +199,9 @@ def _pages(home: HomePage, report: DemoReport) -> None:
             source=item["source"],
             listing_summary=item["summary"],
             body=[("paragraph", f"<p>{p}</p>") for p in item["paragraphs"]],
+            **english,
         )
+        _english(news, **english)
     policy_index = _child(
         home,
         PolicyIndexPage,
@@ -209,7 +215,7 @@ def _pages(home: HomePage, report: DemoReport) -> None:
     )
     _english(policy_index, intro_en=POLICIES_INTRO_EN)
     for spec in SPECS:
-        _child(
+        policy = _child(
             policy_index,
             PolicyDocumentPage,
             spec.slug,
@@ -222,7 +228,10 @@ def _pages(home: HomePage, report: DemoReport) -> None:
             summary=spec.summary,
             listing_summary=spec.summary,
             body=policy_blocks(spec),
+            english_title=spec.title_en,
+            summary_en=spec.summary_en,
         )
+        _english(policy, english_title=spec.title_en, summary_en=spec.summary_en)
     about = _child(
         home,
         ContentPage,

@@ -72,6 +72,17 @@ NEWS = [
             "会议通报了联盟成立以来线索通报和案件协办情况，审议了年度联合执法专项行动方案，明确由徐州市市场监督管理局承担秘书处日常工作。",
             "会议要求，各成员单位要落实线索通报“五个工作日内受理”的约定，对跨区域重大案件实行会商督办，推动协作机制常态化运行。",
         ],
+        "title_en": "Huaihai Economic Zone IP Protection Alliance holds its first joint meeting",
+        "paragraphs_en": [
+            "The first joint meeting of the Huaihai Economic Zone IP protection alliance took place in Xuzhou. "
+            "Member agencies of ten cities in Jiangsu, Anhui, Henan and Shandong — market regulators, police "
+            "and courts — took part.",
+            "The meeting reviewed the case leads sent and the cases assisted since the alliance was founded, "
+            "discussed the year's joint enforcement campaign, and confirmed that the Xuzhou Administration "
+            "for Market Regulation runs the secretariat.",
+            "Member agencies are to accept a lead sent to them within five working days, and major cases "
+            "crossing city lines are to be followed up through joint consultation.",
+        ],
     },
     {
         "title": "成渝两地推进重点品牌保护名录互认",
@@ -83,6 +94,16 @@ NEWS = [
             "为落实成渝地区双城经济圈建设部署，成都、重庆及成德眉资同城化城市市场监管部门召开名录互认工作会。",
             "各方同意按照“一地提名、各方认可、统一发布”的方式推进重点品牌保护名录、高价值专利保护名录和优质地理标志产品保护名录互认，互认名录内的权利人在各地享受同等保护。",
             "会议还就知识产权纠纷调解结果互认、侵权线索信息共享等事项进行了交流。",
+        ],
+        "title_en": "Chengdu and Chongqing move to recognise each other's protection lists",
+        "paragraphs_en": [
+            "Market regulators of Chengdu, Chongqing, Deyang, Meishan and Ziyang met on recognising each "
+            "other's protection lists, as part of building the Chengdu–Chongqing economic circle.",
+            "They agreed that key brands, high-value patents and quality geographical indication products "
+            "nominated by one city, accepted by the others and published together are protected alike in "
+            "every city.",
+            "They also discussed recognising each other's mediation of IP disputes and sharing information on "
+            "infringement leads.",
         ],
     },
     {

@@ -39,6 +39,8 @@ class PolicySpec:
     notice_lines: tuple[int, int] | None = None  # the transmittal notice (印发通知), shown above the text
     strip_prefix: str = ""  # text glued to the first body line (a repeated title)
     drop_lines: set[int] = field(default_factory=set)
+    title_en: str = ""  # what the English pages show (written for the demo, not an official translation)
+    summary_en: str = ""
 
 
 SPECS = [
@@ -46,6 +48,12 @@ SPECS = [
         filename="000_08b15a33f5e3bce4.txt",
         title="徐州市国家知识产权强市建设示范城市工作方案",
         slug="xuzhou-ip-demonstration-city-plan",
+        title_en="Xuzhou work plan for a national IP demonstration city",
+        summary_en=(
+            "Sets out Xuzhou's plan for a strong IP city and a cooperation mechanism for IP protection "
+            "across the Huaihai Economic Zone: sending case leads, assisting in cases, joint enforcement "
+            "and regular consultations between cities."
+        ),
         issuer="徐州市人民政府",
         region="徐州市",
         issued_on=date(2022, 10, 26),
@@ -60,6 +68,12 @@ SPECS = [
         filename="001_9de7965335dc1cdb.txt",
         title="合肥市知识产权运营服务体系建设实施方案（2020-2023年）",
         slug="hefei-ip-operation-service-system-plan",
+        title_en="Hefei plan for an IP operation service system (2020–2023)",
+        summary_en=(
+            "Builds Hefei's IP operation services around one core, one centre and several platforms: patent "
+            "navigation, geographical indication brands, pledge financing and the supervision of IP service "
+            "agencies."
+        ),
         issuer="合肥市人民政府",
         document_number="合政〔2020〕65号",
         region="合肥市",
@@ -72,6 +86,11 @@ SPECS = [
         filename="002_6d8fe681640d2eb4.txt",
         title="晋中市全面推进知识产权强市建设三年行动方案（2020-2022年）",
         slug="jinzhong-ip-city-three-year-plan",
+        title_en="Jinzhong three-year action plan for a strong IP city (2020–2022)",
+        summary_en=(
+            "Puts an IP big-data strategy into practice, fosters high-value patents and IP-strong "
+            "enterprises, and builds a comprehensive system of IP protection."
+        ),
         issuer="晋中市人民政府办公室",
         region="晋中市",
         # The source prints the date as "20220年4月2日"; the plan covers 2020–2022, so 2020 is meant.
@@ -84,6 +103,12 @@ SPECS = [
         filename="003_410191ea06be6156.txt",
         title="成都市知识产权保护和运用“十四五”规划",
         slug="chengdu-ip-14th-five-year-plan",
+        title_en="Chengdu 14th five-year plan for IP protection and use",
+        summary_en=(
+            "Joins the building of the Chengdu–Chongqing economic circle: mutually recognised protection "
+            "lists of key brands, high-value patents and quality geographical indication products, and "
+            "credit files with joint sanctions for IP service agencies."
+        ),
         issuer="成都市市场监督管理局",
         region="成都市",
         issued_on=date(2022, 1, 11),
@@ -98,6 +123,12 @@ SPECS = [
         filename="004_68377cdcf8183e1e.txt",
         title="洛阳市自创区、自贸区知识产权管理与保护意见",
         slug="luoyang-pilot-zones-ip-management-opinions",
+        title_en="Luoyang opinions on IP management and protection in its pilot zones",
+        summary_en=(
+            "Sets up case referral between departments, information sharing and shared IP credit records in "
+            "the Luoyang areas of the Zhengzhou–Luoyang–Xinxiang innovation zone and the Henan free trade "
+            "zone."
+        ),
         issuer="洛阳市",
         region="洛阳市",
         issued_on=None,

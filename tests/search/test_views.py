@@ -411,27 +411,33 @@ def test_the_api_answers_in_the_clients_language_and_links_its_pages(client, sit
     """``Accept-Language: en``: the English title and snippet, and the English page's address."""
     english = client.get("/api/v1/search", {"q": "mediation outcomes"}, headers={"Accept-Language": "en"})
     chinese = client.get("/api/v1/search", {"q": "mediation outcomes"})
-    (hit,) = english.json()["hits"]
+    hit = english.json()["hits"][0]  # the page holding both words; then those holding one
     assert (hit["title"], hit["url"]) == (
         "Chengdu-Chongqing Economic Circle IP Protection Cooperation",
         "/en/alliances/chengyu/",
     )
     assert "<mark>mediation</mark>" in hit["snippet"]
-    (hit,) = chinese.json()["hits"]
+    hit = chinese.json()["hits"][0]
     assert (hit["title"], hit["url"]) == ("成渝地区双城经济圈知识产权保护合作", "/alliances/chengyu/")
 
 
 def test_english_words_find_what_editors_wrote_in_english_and_the_english_pages_show_it(client, site_index):
     """The alliance page's English introduction says "mediation outcomes"; no Chinese text does."""
     english = client.get("/en/search/", {"q": "mediation outcomes"}).content.decode()
-    assert _result_titles(english) == ["Chengdu-Chongqing Economic Circle IP Protection Cooperation"]
+    # the page holding both words; then a news item holding one (too few hold both: the search relaxes)
+    assert _result_titles(english) == [
+        "Chengdu-Chongqing Economic Circle IP Protection Cooperation",
+        "Chengdu and Chongqing move to recognise each other's protection lists",
+    ]
     assert "<mark>mediation</mark>" in english  # a snippet of the English text, marked
     # the English name is the title, not repeated as the snippet's opening words
     cooperation = client.get("/en/search/", {"q": "cooperation"}).content.decode()
     assert "Economic Circle IP Protection <mark>Cooperation</mark>" not in cooperation
     chinese = client.get("/search/", {"q": "mediation outcomes"}).content.decode()
-    assert _result_titles(chinese) == ["成渝地区双城经济圈知识产权保护合作"]  # the same page, in Chinese
+    assert _result_titles(chinese) == [
+        "成渝地区双城经济圈知识产权保护合作",
+        "成渝两地推进重点品牌保护名录互认",
+    ]
     # pages with no English keep their Chinese titles on the English pages
-    assert set(_result_titles(client.get("/en/search/", {"q": "新闻"}).content.decode())) <= set(
-        _result_titles(client.get("/search/", {"q": "新闻"}).content.decode())
-    )
+    unwritten = "联盟成员城市联合开展电商领域商标侵权专项整治"  # a news item with no English
+    assert unwritten in _result_titles(client.get("/en/search/", {"q": "电商 商标侵权"}).content.decode())
