@@ -22,7 +22,7 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .cache import mark_public
-from .languages import in_interface_language
+from .languages import in_interface_language, on_english_pages
 from .selectors import public_only
 from .slugs import HAN, pinyin_slug
 
@@ -193,6 +193,18 @@ class BasePage(Page):
         when an editor wrote it, else ``intro``."""
         return in_interface_language(getattr(self, "intro", ""), getattr(self, "intro_en", ""))
 
+    @property
+    def body_label(self):
+        """The body of a page that has one, in the interface language: ``body_en`` under ``/en/`` when an
+        editor wrote it, else ``body``."""
+        return in_interface_language(getattr(self, "body", None), getattr(self, "body_en", None))
+
+    @property
+    def body_lang(self) -> str:
+        """``zh-Hans`` where the Chinese body stands in for a missing English one under ``/en/`` (read as
+        Chinese by screen readers, set as Chinese by the style sheet), else empty."""
+        return "zh-Hans" if on_english_pages() and not getattr(self, "body_en", None) else ""
+
 
 def paginate(request, queryset, per_page: int):
     """A page of ``queryset`` for ``?page=N``; out-of-range or junk numbers give the nearest valid page."""
@@ -301,11 +313,6 @@ class ContentPage(BasePage):
 
     class Meta:
         verbose_name = _("内容页")
-
-    @property
-    def body_label(self):
-        """The body in the interface language: ``body_en`` under ``/en/`` when an editor wrote it."""
-        return in_interface_language(self.body, self.body_en)
 
 
 class AllianceIndexPage(BasePage):
@@ -433,11 +440,6 @@ class NewsPage(BasePage):
 
     class Meta:
         verbose_name = _("新闻")
-
-    @property
-    def body_label(self):
-        """The body in the interface language: ``body_en`` under ``/en/`` when an editor wrote it."""
-        return in_interface_language(self.body, self.body_en)
 
 
 class PolicyIndexPage(BasePage):

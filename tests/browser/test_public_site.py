@@ -98,6 +98,31 @@ def test_on_a_phone_a_policy_documents_outline_comes_before_its_text(browser, po
     wide.close()
 
 
+def test_english_text_runs_ragged_right_and_chinese_text_shown_on_english_pages_stays_justified(
+    browser, portal_server
+):
+    """On a phone, justified English opened wide gaps between words; a Chinese text standing in for a
+    missing English one is marked as Chinese and keeps its typography."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+
+    def style(selector):
+        return page.locator(selector).first.evaluate(
+            "e => [getComputedStyle(e).textAlign, getComputedStyle(e).textIndent]"
+        )
+
+    page.goto(portal_server.base_url + "/en/policies/xuzhou-ip-demonstration-city-plan/")
+    assert style(".document__summary")[0] in ("start", "left")
+    assert style(".document__body p")[0] == "justify"  # the Chinese full text
+    page.goto(portal_server.base_url + "/en/news/huaihai-first-joint-meeting/")  # written in English
+    assert style("article .rich-text p") == ["start", "0px"]
+    # no English: the Chinese stands in, marked as Chinese
+    page.goto(portal_server.base_url + "/en/news/ecommerce-trademark-joint-operation/")
+    assert page.locator("article [lang=zh-Hans] .rich-text p").count() > 0
+    assert style("article .rich-text p") == ["justify", "32px"]  # two characters of 16 px
+    context.close()
+
+
 def test_editor_signs_in_to_the_chinese_admin_and_sees_pages(page, portal_server):
     base = portal_server.base_url
     page.goto(base + "/admin/")
