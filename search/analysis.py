@@ -895,7 +895,7 @@ def analyse_query(text: str, *, initials_read: dict[str, str] | None = None) -> 
                     concepts.append(((chunk,),))
             else:
                 # An English word: its plural or singular (courts, court) either way.
-                word = (chunk, *filter(None, [english_singular(chunk)]))
+                word = tuple(_with_singulars([chunk]))
                 suggestion_parts.append(chunk)
                 groups.append(word)
                 concepts.append((word,))

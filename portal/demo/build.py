@@ -215,6 +215,7 @@ def _pages(home: HomePage, report: DemoReport) -> None:
     )
     _english(policy_index, intro_en=POLICIES_INTRO_EN)
     for spec in SPECS:
+        english = {"english_title": spec.title_en, "summary_en": spec.summary_en}
         policy = _child(
             policy_index,
             PolicyDocumentPage,
@@ -228,10 +229,9 @@ def _pages(home: HomePage, report: DemoReport) -> None:
             summary=spec.summary,
             listing_summary=spec.summary,
             body=policy_blocks(spec),
-            english_title=spec.title_en,
-            summary_en=spec.summary_en,
+            **english,
         )
-        _english(policy, english_title=spec.title_en, summary_en=spec.summary_en)
+        _english(policy, **english)
     about = _child(
         home,
         ContentPage,

@@ -105,14 +105,20 @@ def _forget_frequencies_now_and_on_commit() -> None:
     transaction.on_commit(_forget_frequencies)
 
 
+def _remembered_frequency(expression: str) -> int | None:
+    """The document count of ``expression`` if this process read it in the last :data:`FREQUENCY_SECONDS`."""
+    known = _frequencies.get((str(connection.settings_dict["NAME"]), expression))
+    if known is not None and time.monotonic() - known[0] < FREQUENCY_SECONDS:
+        return known[1]
+    return None
+
+
 def _document_frequency(cursor, expression: str) -> int:
     """How many documents match the FTS5 ``expression`` (all documents for ``""``), remembered for
     :data:`FREQUENCY_SECONDS`."""
-    key = (str(connection.settings_dict["NAME"]), expression)
-    now = time.monotonic()
-    known = _frequencies.get(key)
-    if known is not None and now - known[0] < FREQUENCY_SECONDS:
-        return known[1]
+    known = _remembered_frequency(expression)
+    if known is not None:
+        return known
     if expression:
         cursor.execute("SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s", [expression])
     else:
@@ -122,16 +128,8 @@ def _document_frequency(cursor, expression: str) -> int:
     count = int(cursor.fetchone()[0])
     if len(_frequencies) > 10_000:
         _frequencies.clear()
-    _frequencies[key] = (now, count)
+    _frequencies[(str(connection.settings_dict["NAME"]), expression)] = (time.monotonic(), count)
     return count
-
-
-def _remembered_frequency(expression: str) -> int | None:
-    """The document count of ``expression`` if this process read it in the last :data:`FREQUENCY_SECONDS`."""
-    known = _frequencies.get((str(connection.settings_dict["NAME"]), expression))
-    if known is not None and time.monotonic() - known[0] < FREQUENCY_SECONDS:
-        return known[1]
-    return None
 
 
 def _delete_terms(cursor, ids: list[int]) -> None:
@@ -217,8 +215,10 @@ def _ts_lexeme(term: str) -> str:
 
 
 def _bm25_idf(total: int, df: int) -> float:
-    """The inverse document frequency FTS5's ``bm25()`` uses."""
-    return math.log((total - df + 0.5) / (df + 0.5)) if total > df else 0.0
+    """The inverse document frequency FTS5's ``bm25()`` uses, 10⁻⁶ where it would not be positive (a word
+    in half the documents or more), as FTS5 clamps it."""
+    idf = math.log((total - df + 0.5) / (df + 0.5)) if total > df else 0.0
+    return max(idf, 1e-6)
 
 
 def _idf(total: int, df: int) -> float:
@@ -793,7 +793,7 @@ class _SQLite(_Engine):
         if bonus and self.scored:
             with connection.cursor() as cursor:
                 total = _document_frequency(cursor, "")
-                idf = [max(_bm25_idf(total, _document_frequency(cursor, s)), 1e-6) for s in self.scored]
+                idf = [_bm25_idf(total, _document_frequency(cursor, s)) for s in self.scored]
             score = f"({score} + " + " + ".join([f"%s * {holds}"] * len(self.scored)) + ")"
             for weight, phrase in zip(idf, self.scored, strict=True):
                 params.extend([weight, *[phrase] * asked])
