@@ -44,7 +44,7 @@ class SearchOut(Schema):
     q: str
     total: int
     total_exact: bool = Field(
-        description="false: at least `total` results (counting stops at 10,000); pages reach the first 1,000"
+        description="false: at least `total` results (counting stops at 2,000); pages reach the first 1,000"
     )
     facets_exact: bool = Field(
         description="false: facet counts cover the best candidates of a very broad query, not every match"

@@ -21,7 +21,10 @@ PUBLIC = "public"
 #: Backends count matches up to this many and report a larger total as "at least" this many
 #: (``SearchResults.total_exact``): the pages reach the first :data:`search.selectors.MAX_RESULTS` results
 #: anyway, and counting all 267,000 matches of a broad word costs half a second at a million documents.
-COUNT_LIMIT = 10_000
+#: Counting to 10,000 instead cost SQLite 25–30 ms of each of its slowest searches there (a count of
+#: 成渝地区知识产权保护合作 reads 2,001 of its 7,068 matches in 12 ms, all of them in 37), for a number
+#: past the pages' reach (docs/performance.md, "2026-12-05, late morning").
+COUNT_LIMIT = 2_000
 #: A facet lists at most this many values, the most frequent (Elasticsearch's ``terms`` size; the search
 #: page caps the database backend's lists to the same).
 FACET_VALUES = 50

@@ -331,3 +331,10 @@ def test_reindex_writes_every_document_oldest_first(demo, world):  # world: lead
     assert len(dates) == expected
     assert len({d for d in dates if d != date.min}) > 3  # pages and leads of several dates
     assert dates == sorted(dates)  # so the most recently indexed are the newest (the SQLite window)
+
+
+def test_the_count_reads_enough_to_tell_the_exact_path_from_the_window():
+    """SQLite ranks exactly what it counted: an exact path over more matches than the count read would
+    rank and facet part of them as if they were all."""
+    assert database.EXACT_UP_TO <= database.COUNT_LIMIT
+
