@@ -338,3 +338,19 @@ def test_the_count_reads_enough_to_tell_the_exact_path_from_the_window():
     rank and facet part of them as if they were all."""
     assert database.EXACT_UP_TO <= database.COUNT_LIMIT
 
+
+def test_the_facets_of_a_window_are_counted_from_the_facet_index_alone(windows):
+    """Not a table row per facet value: at a million documents that was half the facets' time."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index(
+        [document(f"b:{i}", f"新闻{i}", f"关于商标的报道{i}", facets={"city": ("徐州市",)}) for i in range(6)]
+    )
+    with CaptureQueriesContext(connection) as captured:
+        found = backend.search(SearchQuery(text="商标", facets=("kind", "city")))
+    assert (found.facets_exact, found.facets["city"]) == (False, [("徐州市", 3)])  # the three candidates
+    (counting,) = [q["sql"] for q in captured.captured_queries if "GROUP BY f.name, f.value" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {counting}")
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX search_facet_entry_value" in plan, plan
