@@ -715,20 +715,25 @@ class _SQLite(_Engine):
         return title_ids, recent[min(RECENT_WINDOW, len(recent)) - 1] if recent else 0
 
     def _candidates(self, strict: bool, expression: str, counted: str, floor: int) -> tuple[list, list]:
-        """The window's title matches and newest matches of ``expression``, newest first."""
-        sql, params = self._matching(strict, expression, table="search_fts_titles")
+        """The window's title matches and newest matches of ``expression``, newest first. A relaxed
+        search's newest matches of its telling words can reach back past the matches counted: the title
+        matches then reach as far, so that a title match among the candidates keeps its tier."""
         with connection.cursor() as cursor:
+            if expression == counted:
+                recent = self._checked(self.ids, want=RECENT_WINDOW)
+            else:
+                sql, params = self._matching(strict, expression)
+                cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, RECENT_WINDOW])
+                recent = self._checked([row[0] for row in cursor.fetchall()])
+            if recent:
+                floor = min(floor, recent[-1])
+            sql, params = self._matching(strict, expression, table="search_fts_titles")
             cursor.execute(
                 f"{sql} AND search_fts_titles.rowid >= {int(floor)} "
                 "ORDER BY search_fts_titles.rowid DESC LIMIT %s",
                 [*params, TITLE_WINDOW],
             )
-            title_ids = self._checked([row[0] for row in cursor.fetchall()])
-            if expression == counted:
-                return title_ids, self._checked(self.ids, want=RECENT_WINDOW)
-            sql, params = self._matching(strict, expression)
-            cursor.execute(f"{sql} ORDER BY search_fts.rowid DESC LIMIT %s", [*params, RECENT_WINDOW])
-            return title_ids, self._checked([row[0] for row in cursor.fetchall()])
+            return self._checked([row[0] for row in cursor.fetchall()]), recent
 
     def _checked(self, ids: list[int], want: int | None = None) -> list[int]:
         """``ids`` (in their order) that the access rows let the asker see — the first ``want`` of them —

@@ -354,3 +354,19 @@ def test_the_facets_of_a_window_are_counted_from_the_facet_index_alone(windows):
         cursor.execute(f"EXPLAIN QUERY PLAN {counting}")
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "COVERING INDEX search_facet_entry_value" in plan, plan
+
+
+def test_a_relaxed_search_keeps_the_title_tier_as_far_back_as_its_candidates_reach(windows, count_limit):
+    """No document holds both words: the candidates are the newest holding the telling one (仲裁), which
+    reach back past the five matches counted; the one with 仲裁 in its title still comes first."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    agenda = "，".join(f"议程{i}" for i in range(80))  # long: its BM25 alone would rank it last
+    backend.index([document("r:title", "仲裁中心" + "动态" * 30, f"仲裁 {agenda}")])
+    backend.index([document(f"r:{i}", f"旧闻{i}", "仲裁仲裁仲裁") for i in range(2)])
+    backend.index([document(f"b:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(12)])
+    count_limit(4)
+    found = backend.search(SearchQuery(text="仲裁 商标"))
+    assert (found.total, found.total_exact) == (4, False)
+    assert keys(found)[0] == "r:title"
+    assert sorted(keys(found)[1:]) == ["r:0", "r:1"]
