@@ -702,7 +702,8 @@ class _SQLite(_Engine):
         counted = self.expression(strict, scoring=False)
         expression = counted if strict else self.window_expression(strict)
         # In titles, names (pinyin) or identifiers rather than only in the body — among the matches counted
-        # (the newest COUNT_LIMIT), so that the scoring statement never reads further back than counting did.
+        # (the newest COUNT_LIMIT), so that the scoring statement never reads further back than counting did
+        # (or than a relaxed search's newest candidates reach: _candidates).
         floor = self.ids[-1] if len(self.ids) > COUNT_LIMIT else 0
         title_ids, recent = self._candidates(strict, expression, counted, floor)
         # What the ranking statement matches (and scores) among the candidates.
