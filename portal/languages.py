@@ -15,9 +15,11 @@ def on_english_pages() -> bool:
 def address_in_language(url: str) -> str:
     """A site address in the active language: the search index and stored links keep the site's
     (Chinese) addresses, and an English results page or API answer should lead to English pages
-    (/en/news/…)."""
+    (/en/news/…). An address on another site (``https://…``, ``//…``) is left as it is."""
     language = get_language()
     if not url or not language or language == settings.LANGUAGE_CODE:
+        return url
+    if not url.startswith("/") or url.startswith("//"):
         return url
     path, hash_mark, fragment = url.partition("#")
     with override(settings.LANGUAGE_CODE):  # the stored address is read as the site's language's

@@ -247,3 +247,16 @@ def test_a_news_item_and_a_policy_summary_written_in_english_show_and_are_found_
     english = BeautifulSoup(client.get("/en/search/", {"q": "case leads"}).content.decode(), "html.parser")
     titles = [a.get_text(strip=True) for a in english.select("h2 > a")]
     assert (policy.english_title or policy.title) in titles
+
+
+def test_a_stored_address_leads_to_the_english_page_unless_it_is_on_another_site(db):
+    from django.utils import translation
+
+    from portal.languages import address_in_language
+
+    with translation.override("en"):
+        assert address_in_language("/news/#top") == "/en/news/#top"
+        for elsewhere in ("https://example.org/news/", "//example.org/news/", "mailto:office@example.org"):
+            assert address_in_language(elsewhere) == elsewhere
+    with translation.override("zh-hans"):
+        assert address_in_language("/news/") == "/news/"
