@@ -107,9 +107,13 @@ def _forget_frequencies_now_and_on_commit() -> None:
     transaction.on_commit(_forget_frequencies)
 
 
+def _frequency_key(expression: str) -> tuple[str, str]:
+    return (str(connection.settings_dict["NAME"]), expression)
+
+
 def _remembered_frequency(expression: str) -> int | None:
     """The document count of ``expression`` if this process read it in the last :data:`FREQUENCY_SECONDS`."""
-    known = _frequencies.get((str(connection.settings_dict["NAME"]), expression))
+    known = _frequencies.get(_frequency_key(expression))
     if known is not None and time.monotonic() - known[0] < FREQUENCY_SECONDS:
         return known[1]
     return None
@@ -130,7 +134,7 @@ def _document_frequency(cursor, expression: str) -> int:
     count = int(cursor.fetchone()[0])
     if len(_frequencies) > 10_000:
         _frequencies.clear()
-    _frequencies[(str(connection.settings_dict["NAME"]), expression)] = (time.monotonic(), count)
+    _frequencies[_frequency_key(expression)] = (time.monotonic(), count)
     return count
 
 
@@ -226,6 +230,12 @@ def _bm25_idf(total: int, df: int) -> float:
 def _idf(total: int, df: int) -> float:
     """BM25's inverse document frequency, rounded so that near-equal concepts tie and BM25 decides."""
     return round(math.log(1 + (total - df + 0.5) / (df + 0.5)), 1)
+
+
+def _idf_of(cursor, expression: str, formula=_idf) -> float:
+    """``formula`` (:func:`_idf` or :func:`_bm25_idf`) of the index's size and the FTS5 ``expression``'s
+    document count, both remembered (:func:`_document_frequency`)."""
+    return formula(_document_frequency(cursor, ""), _document_frequency(cursor, expression))
 
 
 def _coordination(
@@ -607,16 +617,12 @@ class _SQLite(_Engine):
         the query.
         """
         with connection.cursor() as cursor:
-            total = _document_frequency(cursor, "")
             # Every alternative of the group, not the group: bm25() weighs each alone, and a rare
             # alternative (饱和 beside 保护 for baohu) keeps its weight.
             common = frozenset(
                 expression
                 for expression, alternatives in zip(self.groups, self.analysed.groups, strict=True)
-                if all(
-                    _bm25_idf(total, _document_frequency(cursor, _fts_phrase(term))) < COMMON_IDF
-                    for term in alternatives
-                )
+                if all(_idf_of(cursor, _fts_phrase(term), _bm25_idf) < COMMON_IDF for term in alternatives)
             )
         return common if len(common) < len(set(self.groups)) else frozenset()
 
@@ -800,8 +806,7 @@ class _SQLite(_Engine):
         score, params = f"-bm25(search_fts, {weights})", []
         if bonus and self.scored:
             with connection.cursor() as cursor:
-                total = _document_frequency(cursor, "")
-                idf = [_bm25_idf(total, _document_frequency(cursor, s)) for s in self.scored]
+                idf = [_idf_of(cursor, phrase, _bm25_idf) for phrase in self.scored]
             score = f"({score} + " + " + ".join([f"%s * {holds}"] * len(self.scored)) + ")"
             for weight, phrase in zip(idf, self.scored, strict=True):
                 params.extend([weight, *[phrase] * asked])
@@ -888,8 +893,7 @@ class _SQLite(_Engine):
     def idf(self, expressions: list[str]) -> list[float]:
         """Each full-text expression's inverse document frequency."""
         with connection.cursor() as cursor:
-            total = _document_frequency(cursor, "")
-            return [_idf(total, _document_frequency(cursor, expression)) for expression in expressions]
+            return [_idf_of(cursor, expression) for expression in expressions]
 
     def facets(self, strict: bool) -> dict[str, list[tuple[str, int]]]:
         # The matches (up to EXACT_UP_TO) or a window's candidates, by id: the matching is not done again.
