@@ -8,7 +8,8 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals, types
+        from . import native, signals, types
 
         types.register_types()
         signals.connect()
+        native.register()

@@ -5,6 +5,7 @@ environment at all; each scale-out component is switched on by its URL variable.
 docs/operations.md for the variables and docs/architecture.md for why each component is here.
 """
 
+import sys
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -152,6 +153,10 @@ ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "ipp-search")
 ELASTICSEARCH_SHARDS = env_int("ELASTICSEARCH_SHARDS", 1)
 ELASTICSEARCH_REPLICAS = env_int("ELASTICSEARCH_REPLICAS", 0)
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)
+# search/native.py: ipp_bm25(), the SQLite backend's BM25 in C (search/csrc/ipp_rank.c), which the
+# Makefile builds into the virtual environment when a C compiler is there; off, or not built: bm25().
+SEARCH_NATIVE_RANKING = env_bool("SEARCH_NATIVE_RANKING", True)
+SEARCH_NATIVE_LIBRARY = env_str("SEARCH_NATIVE_LIBRARY", str(Path(sys.prefix) / "lib" / "ipp_rank.so"))
 
 # --- Accounts and permissions ---------------------------------------------------------------------
 

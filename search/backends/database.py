@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -37,7 +38,7 @@ from itertools import islice
 
 from django.db import connection, transaction
 
-from search import analysis
+from search import analysis, native
 from search.base import (
     COUNT_LIMIT,
     PUBLIC,
@@ -236,6 +237,27 @@ def _idf_of(cursor, expression: str, formula=_idf) -> float:
     """``formula`` (:func:`_idf` or :func:`_bm25_idf`) of the index's size and the FTS5 ``expression``'s
     document count, both remembered (:func:`_document_frequency`)."""
     return formula(_document_frequency(cursor, ""), _document_frequency(cursor, expression))
+
+
+#: A quoted FTS5 phrase; what :func:`_bm25` finds outside them decides whether it may name each one's IDF.
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _bm25(expression: str) -> tuple[str, list]:
+    """SQL scoring the rows of a statement that matches the FTS5 ``expression`` by BM25 with the column
+    weights, and its parameters: ``ipp_bm25()`` (:mod:`search.native`) given each phrase's IDF from the
+    remembered document counts where this connection has it, else FTS5's ``bm25()``, which counts them
+    itself in every statement. FTS5 numbers an expression's phrases in the order they are written; an
+    expression with more than quoted phrases, ``AND``, ``OR``, ``NOT`` and brackets (a column filter, a
+    prefix) keeps ``bm25()``, whose counts would differ from the plain phrase's."""
+    weights = f"{TITLE_WEIGHT}, {BODY_WEIGHT}, {EXTRA_WEIGHT}, {IDENT_WEIGHT}"
+    operators = _QUOTED.sub(" ", expression).replace("(", " ").replace(")", " ").split()
+    phrases = _QUOTED.findall(expression)
+    if not native.available(connection) or not phrases or set(operators) - {"AND", "OR", "NOT"}:
+        return f"-bm25(search_fts, {weights})", []
+    with connection.cursor() as cursor:
+        idf = [_idf_of(cursor, phrase, _bm25_idf) for phrase in phrases]
+    return f"-ipp_bm25(search_fts, {weights}, {', '.join(['%s'] * len(idf))})", idf
 
 
 def _coordination(
@@ -773,9 +795,10 @@ class _SQLite(_Engine):
         return self._idf_pair
 
     def _scoring(
-        self, strict: bool, *, window: tuple[int, list[int]] | None = None, bonus: bool = False
+        self, strict: bool, match: str, *, window: tuple[int, list[int]] | None = None, bonus: bool = False
     ) -> tuple[str, list]:
-        """The ranking columns (score, held, coordination, phrases) of :data:`RANKING`, with their parameters.
+        """The ranking columns (score, held, coordination, phrases) of :data:`RANKING`, with their parameters,
+        for a statement matching the full-text expression ``match`` (see :func:`_bm25`).
 
         ``window`` — the rowid from which every match is a candidate, and the older candidates (title
         matches) — bounds the sets saying whether a document holds a concept or a phrase to the candidates,
@@ -788,7 +811,6 @@ class _SQLite(_Engine):
         phrase found once in a body of average length; its document count is read once per process
         (:func:`_document_frequency`), not by ``bm25()`` in every search (知识产权保护: 228,057 documents).
         """
-        weights = f"{TITLE_WEIGHT}, {BODY_WEIGHT}, {EXTRA_WEIGHT}, {IDENT_WEIGHT}"
         holds, asked = "(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))", 1
         if window is not None:
             cut, older = window
@@ -803,7 +825,7 @@ class _SQLite(_Engine):
                     f"WHERE search_fts MATCH %s AND rowid IN (SELECT value FROM json_each('{listed}'))))"
                 )
                 asked = 2
-        score, params = f"-bm25(search_fts, {weights})", []
+        score, params = _bm25(match)
         if bonus and self.scored:
             with connection.cursor() as cursor:
                 idf = [_idf_of(cursor, phrase, _bm25_idf) for phrase in self.scored]
@@ -827,13 +849,14 @@ class _SQLite(_Engine):
     def page(self, strict: bool, offset: int, limit: int) -> list[tuple[int, float]]:
         if self.window is not None:
             return [(row[0], row[1]) for row in self._window_ranked(strict)[offset : offset + limit]]
-        columns, params = self._scoring(strict)
+        expression = self.expression(strict)
+        columns, params = self._scoring(strict, expression)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT e.id, {columns} FROM search_fts JOIN search_indexentry e ON e.id = search_fts.rowid "
                 f"WHERE search_fts MATCH %s AND {self.filters_sql} ORDER BY {RANKING}, e.date DESC, e.id "
                 "LIMIT %s OFFSET %s",
-                [*params, self.expression(strict), *self.filter_params, limit, offset],
+                [*params, expression, *self.filter_params, limit, offset],
             )
             return [(row[0], row[1]) for row in cursor.fetchall()]
 
@@ -853,7 +876,10 @@ class _SQLite(_Engine):
         titles = json.dumps(title_ids)
         in_titles = "(search_fts.rowid IN (SELECT value FROM json_each(%s)))"
         columns, params = self._scoring(
-            strict, window=(recent_cut, [pk for pk in title_ids if pk < recent_cut]), bonus=strict
+            strict,
+            self.window_match,
+            window=(recent_cut, [pk for pk in title_ids if pk < recent_cut]),
+            bonus=strict,
         )
         among_sql, among_params = self._among_counted()
         best: dict[int, tuple] = {}

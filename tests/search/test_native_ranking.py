@@ -1,0 +1,129 @@
+# ruff: noqa: S608 — the statements are assembled from the backend's own fragments and placeholders.
+"""``ipp_bm25()``, the SQLite backend's BM25 in C (search/csrc/ipp_rank.c, search/native.py): FTS5's
+``bm25()`` scores given the IDFs the backend remembers, in the statements that rank — and ``bm25()``
+where a connection lacks it."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.utils import OperationalError
+from django.test.utils import CaptureQueriesContext
+
+from search import native
+from search.backends import database
+from search.base import PUBLIC, SearchQuery
+from tests.conftest import require
+
+from .test_backend import document
+
+pytestmark = pytest.mark.django_db
+
+#: Documents in which the words come more or less often, in titles or bodies, in texts short and long.
+CORPUS = [
+    document("n:1", "商标侵权案件通报", "商标侵权线索移送，侵权商品查扣。"),
+    document("n:2", "地理标志保护工作", "地理标志产品保护，商标侵权少见。" * 3),
+    document("n:3", "专利导航", "专利导航服务企业，商标品牌建设。"),
+    document("n:4", "商标品牌建设", "商标 商标 商标，品牌培育与地理标志运用。"),
+    document("n:5", "知识产权质押融资", "质押融资风险补偿，专利商标质押。" + "融资服务。" * 8),
+    document("n:6", "侵权假冒治理", "侵权假冒商品治理，地理标志冒用查处，专利侵权判定。"),
+    document("n:7", "展会知识产权保护", "展会期间商标侵权投诉处理。"),
+    document("l:1", "线索：商标侵权", "仓库查获侵权商品。", access=("agency:1",), kind="lead"),
+]
+
+#: Expressions as the backend writes them: alternatives, a group named twice (the strict expression's
+#: anchor), relaxed ORs, a phrase found nowhere.
+EXPRESSIONS = [
+    '("商标")',
+    '("商标") AND ("侵权") AND ("商标" OR "商标侵权")',
+    '("商标" OR "品牌") AND ("地理标志" OR "地标")',
+    '("专利") OR ("商标") OR ("质押" OR "融资") OR ("无此词")',
+]
+
+
+@pytest.fixture
+def ranked():
+    if connection.vendor != "sqlite":
+        pytest.skip("ipp_bm25() ranks SQLite's full-text index; PostgreSQL computes BM25 in SQL")
+    connection.ensure_connection()
+    require(
+        "NATIVE_RANKING",
+        native.available(connection),
+        f"{settings.SEARCH_NATIVE_LIBRARY} is not built (make builds it where cc and sqlite3.h are)",
+    )
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index(CORPUS)
+    return backend
+
+
+def _scores(sql: str, params: list, expression: str) -> list[tuple[int, float]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, {sql} FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid",
+            [*params, expression],
+        )
+        return cursor.fetchall()
+
+
+def test_ipp_bm25_gives_the_scores_of_bm25_to_the_last_bit(ranked):
+    for expression in EXPRESSIONS:
+        sql, params = database._bm25(expression)
+        assert sql.startswith("-ipp_bm25("), expression
+        assert len(params) == expression.count('"') // 2, expression  # one IDF per phrase
+        connection.ipp_bm25 = False  # as on a connection without the function: bm25() and its weights
+        try:
+            fallback, nothing = database._bm25(expression)
+        finally:
+            connection.ipp_bm25 = None
+        assert fallback.startswith("-bm25(search_fts, "), expression
+        ours, theirs = _scores(sql, params, expression), _scores(fallback, nothing, expression)
+        assert len({score for _, score in theirs}) > 1, expression  # the scores tell documents apart
+        assert ours == theirs, expression  # exactly equal floats, row by row
+
+
+def test_a_search_ranks_and_scores_alike_with_either_function(ranked, monkeypatch):
+    officer = frozenset({PUBLIC, "agency:1"})
+    queries = ["商标侵权", "商标 地理标志", "质押融资 专利", "地标 品牌"]
+
+    def run() -> list:
+        return [
+            [(hit.key, hit.score) for hit in ranked.search(SearchQuery(text=text, access=officer)).hits]
+            for text in queries
+        ]
+
+    def both() -> tuple[list, list]:
+        with CaptureQueriesContext(connection) as statements:
+            ours = run()
+        assert any("ipp_bm25(" in s["sql"] for s in statements.captured_queries)
+        assert not any(" bm25(" in s["sql"] or "-bm25(" in s["sql"] for s in statements.captured_queries)
+        connection.ipp_bm25 = False  # as on a connection without the function
+        try:
+            with CaptureQueriesContext(connection) as statements:
+                theirs = run()
+        finally:
+            connection.ipp_bm25 = None  # asked again
+        assert not any("ipp_bm25(" in s["sql"] for s in statements.captured_queries)
+        return ours, theirs
+
+    ours, theirs = both()
+    assert all(ours)
+    assert ours == theirs
+    # The window (more matches than are ranked exactly), its phrase bonus and the relaxed pass too.
+    monkeypatch.setattr(database, "EXACT_UP_TO", 2)
+    monkeypatch.setattr(database, "TITLE_WINDOW", 2)
+    monkeypatch.setattr(database, "RECENT_WINDOW", 3)
+    ours, theirs = both()
+    assert all(ours)
+    assert ours == theirs
+
+
+def test_a_wrong_number_of_idfs_is_an_error_not_a_score(ranked):
+    with pytest.raises(OperationalError, match="expected 4 column weights and 2 phrase IDFs"):
+        _scores("ipp_bm25(search_fts, 1.0, 1.0, 1.0, 1.0, 2.0)", [], '"商标" AND "侵权"')
+
+
+def test_column_filters_and_prefixes_keep_bm25(ranked):
+    for expression in ('{title} : ("商标")', '"商标" *', '"商标" NEAR("侵权")'):
+        sql, params = database._bm25(expression)
+        assert sql.startswith("-bm25("), expression
+        assert params == [], expression
