@@ -264,6 +264,7 @@ def command_measure(args) -> None:
     _django()
     from django.db import connection
 
+    from search import native
     from search.base import PUBLIC, SearchQuery, agency_key
     from search.registry import get_backend
 
@@ -290,6 +291,8 @@ def command_measure(args) -> None:
         "slowest": [{"query": q, "mean_ms": round(t * 1000, 1), "total": totals.get(q)} for t, q in slowest],
         "size": _index_size(connection),
         "vendor": connection.vendor,
+        # SQLite: which function ranked (search/native.py)
+        "ranking": "ipp_bm25()" if native.available(connection) else "bm25()",
     }
     print(json.dumps(out, ensure_ascii=False))
 
@@ -543,7 +546,8 @@ def render(result: dict) -> str:
         f"search: {facts['docs']} documents on {result['vendor']}, "
         f"indexed at {facts['docs_per_second']} docs/s "
         f"({facts['workers']} processes, {facts['index_seconds']} s), optimised in "
-        f"{facts.get('optimize_seconds', '?')} s; database {size_mb:.0f} MiB",
+        f"{facts.get('optimize_seconds', '?')} s; database {size_mb:.0f} MiB"
+        + (f"; ranked by {result['ranking']}" if result.get("vendor") == "sqlite" else ""),
         f"{'backend.search()':<22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'n':>6}",
     ]
     for name, p in sorted(result["search"].items()):
