@@ -4,7 +4,9 @@ FTS5's ``bm25()`` counts the documents of every phrase of a statement's full-tex
 scores a row — it walks each phrase's whole document list, in every search (29 of the 37 ms that ranking
 地理标志运用促进工程's window took at a million documents). The backend remembers those counts
 (:func:`search.backends.database._document_frequency`); ``search/csrc/ipp_rank.c`` takes the IDFs
-made from them as arguments and scores as ``bm25()`` does, to the last bit given the same IDFs.
+made from them as arguments and scores as ``bm25()`` does, to the last bit given the same IDFs; its
+``ipp_holds()`` tells whether a row holds some of the expression's phrases (a strict search's bonus and
+phrase tier), which the backend otherwise asks with subqueries walking those phrases' document lists.
 
 The Makefile builds it into the virtual environment when a C compiler and SQLite's header are there
 (``SEARCH_NATIVE_LIBRARY``); :func:`register` has SQLite add the function to every connection opened

@@ -11,6 +11,9 @@
  *
  *     ipp_bm25(search_fts, <one weight per column>, <one IDF per phrase, in the expression's order>)
  *
+ * With it, ipp_holds(search_fts, first, count) says whether the row holds any of a run of the
+ * expression's phrases, which the backend asked with a subquery walking their document lists.
+ *
  * Built by the Makefile into the virtual environment when a C compiler and SQLite's header are at hand,
  * and registered by search.native for every SQLite connection the process opens
  * (sqlite3_auto_extension); without it the backend uses bm25().
@@ -96,6 +99,40 @@ static void ipp_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
     sqlite3_result_double(ctx, -1.0 * score);
 }
 
+/* ipp_holds(search_fts, first, count): 1 when the row holds any of the count phrases of the expression
+ * from the first (0-based, in the order they are written), else 0 — what a statement would otherwise
+ * learn with a subquery walking those phrases' document lists. */
+static void ipp_holds(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n,
+                      sqlite3_value **values) {
+    if (n != 2) {
+        sqlite3_result_error(ctx, "ipp_holds: expected the first phrase and how many", -1);
+        return;
+    }
+    int first = sqlite3_value_int(values[0]), count = sqlite3_value_int(values[1]);
+    int phrases = api->xPhraseCount(fts);
+    if (first < 0 || count < 1 || count > phrases - first) {
+        char *message = sqlite3_mprintf("ipp_holds: phrases %d to %d asked of %d", first, first + count - 1,
+                                        phrases);
+        sqlite3_result_error(ctx, message, -1);
+        sqlite3_free(message);
+        return;
+    }
+    for (int i = first; i < first + count; i++) {
+        Fts5PhraseIter iter;
+        int column = -1, offset = -1;
+        int rc = api->xPhraseFirst(fts, i, &iter, &column, &offset);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+        if (column >= 0) {
+            sqlite3_result_int(ctx, 1);
+            return;
+        }
+    }
+    sqlite3_result_int(ctx, 0);
+}
+
 /* A plain SQL function by which the backend sees that this connection has ipp_bm25(). */
 static void ipp_bm25_ready(sqlite3_context *ctx, int n, sqlite3_value **values) {
     (void)n;
@@ -117,7 +154,8 @@ static int install(sqlite3 *db, char **error, const void *routines) {
     sqlite3_bind_pointer(statement, 1, (void *)&fts5, "fts5_api_ptr", 0);
     sqlite3_step(statement);
     if (sqlite3_finalize(statement) != SQLITE_OK || !fts5 || fts5->iVersion < 2) return SQLITE_OK;
-    if (fts5->xCreateFunction(fts5, "ipp_bm25", 0, ipp_bm25, 0) == SQLITE_OK) {
+    if (fts5->xCreateFunction(fts5, "ipp_bm25", 0, ipp_bm25, 0) == SQLITE_OK &&
+        fts5->xCreateFunction(fts5, "ipp_holds", 0, ipp_holds, 0) == SQLITE_OK) {
         sqlite3_create_function_v2(db, "ipp_bm25_ready", 0, SQLITE_UTF8 | SQLITE_DETERMINISTIC, 0,
                                    ipp_bm25_ready, 0, 0, 0);
     }
