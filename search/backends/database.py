@@ -81,6 +81,9 @@ COMMON_IDF = 0.1
 #: concepts, then rarer ones (only when some hold not all, see :func:`_coordination`); then documents holding
 #: every phrase of the query (开放许可 side by side, not 开放 here and 许可 there); then BM25.
 RANKING = "held DESC, coordination DESC, phrases DESC, score DESC"
+#: How a window's candidates are ordered: :data:`RANKING` with the title tier first among documents holding
+#: as many of the telling concepts, then the newest, then the id (as the exact path orders).
+WINDOW_RANKING = "held DESC, coordination DESC, tier DESC, phrases DESC, score DESC, day DESC, e.id"
 #: How long this process trusts a document count it read (SQLite): counting a word's documents reads its
 #: whole document list (88 ms for 知识产权, in 95 % of a million documents). This process's own writes
 #: forget every count at once; another process's are seen after this long. The counts only weigh and
@@ -922,36 +925,41 @@ class _SQLite(_Engine):
         among_sql, among_params = self._among_counted()
         best: dict[int, tuple] = {}
         with connection.cursor() as cursor:
+            # The date as text (ISO, ordered as dates are), not turned into a date object row by row; a
+            # strict search's candidates are ordered by SQLite (RANKING, the title tier first, then the
+            # newest, then the id, as the exact path orders), a relaxed one's below once they are all in.
             cursor.execute(
-                f"SELECT e.id, {columns}, {in_titles} AS tier, e.date FROM search_fts "
+                f"SELECT e.id, {columns}, {in_titles} AS tier, CAST(e.date AS TEXT) AS day FROM search_fts "
                 "JOIN search_indexentry e ON e.id = search_fts.rowid "
                 f"WHERE search_fts MATCH %s AND search_fts.rowid >= {int(lowest)}{among_sql} "
-                f"AND (search_fts.rowid >= {int(recent_cut)} OR {in_titles}) AND {self.filters_sql}",
+                f"AND (search_fts.rowid >= {int(recent_cut)} OR {in_titles}) AND {self.filters_sql}"
+                + (f" ORDER BY {WINDOW_RANKING}" if strict else ""),
                 [*params, titles, match, *among_params, titles, *self.filter_params],
             )
             for pk, score, held, coordination, phrases, tier, day in cursor.fetchall():
                 best[pk] = (pk, score, tier, held, coordination, phrases, day or "")
-            if not strict:
-                # The few documents holding every concept, wherever they are: they come first (they hold
-                # every concept); those the statement above did not score follow the scored ones, newest
-                # first.
-                concept_idf, group_idf = self._weights(strict)
-                held = sum(1 for idf in concept_idf if idf >= TELLING_IDF)
-                cursor.execute(
-                    "SELECT e.id, e.date FROM search_fts JOIN search_indexentry e ON e.id = search_fts.rowid "
-                    f"WHERE search_fts MATCH %s AND {self.filters_sql}",
-                    [self.expression(strict=True, scoring=False), *self.filter_params],
-                )
-                for pk, day in cursor.fetchall():
-                    if pk in best:
-                        best[pk] = (*best[pk][:2], 1, *best[pk][3:])
-                    else:
-                        best[pk] = (pk, 0.0, 1, held, sum(group_idf), 0, day or "")
-        # RANKING, the title tier first among documents holding as many of the telling concepts (in a
-        # strict search, all: held and coordination are 0), then the newest, then the id (as the exact
-        # path orders).
-        ordered = sorted(best.values(), key=lambda r: (r[3], r[4], r[2], r[5], r[1], str(r[6]), -r[0]))
-        self._ranked = ordered[::-1]
+            if strict:
+                self._ranked = list(best.values())
+                return self._ranked
+            # The few documents holding every concept, wherever they are: they come first (they hold
+            # every concept); those the statement above did not score follow the scored ones, newest
+            # first.
+            concept_idf, group_idf = self._weights(strict)
+            held = sum(1 for idf in concept_idf if idf >= TELLING_IDF)
+            cursor.execute(
+                "SELECT e.id, CAST(e.date AS TEXT) FROM search_fts "
+                "JOIN search_indexentry e ON e.id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s AND {self.filters_sql}",
+                [self.expression(strict=True, scoring=False), *self.filter_params],
+            )
+            for pk, day in cursor.fetchall():
+                if pk in best:
+                    best[pk] = (*best[pk][:2], 1, *best[pk][3:])
+                else:
+                    best[pk] = (pk, 0.0, 1, held, sum(group_idf), 0, day or "")
+        # WINDOW_RANKING, here in Python: the relaxed pass adds candidates of its own.
+        key = lambda r: (r[3], r[4], r[2], r[5], r[1], r[6], -r[0])  # noqa: E731 — WINDOW_RANKING's columns
+        self._ranked = sorted(best.values(), key=key, reverse=True)
         return self._ranked
 
     def idf(self, expressions: list[str]) -> list[float]:

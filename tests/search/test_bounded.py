@@ -370,3 +370,22 @@ def test_a_relaxed_search_keeps_the_title_tier_as_far_back_as_its_candidates_rea
     assert (found.total, found.total_exact) == (4, False)
     assert keys(found)[0] == "r:title"
     assert sorted(keys(found)[1:]) == ["r:0", "r:1"]
+
+
+def test_a_relaxed_window_puts_every_document_holding_every_concept_in_the_first_tier(windows):
+    """Whether or not the window's statement scored them, the documents holding every concept are marked
+    for the first tier — the older one outside the window too."""
+    backend = database.DatabaseBackend()
+    backend.clear()
+    backend.index([document("both:old", "旧闻", "砀山酥梨的商标被假冒")])
+    backend.index([document(f"pear:{i}", f"酥梨{i}", f"砀山酥梨上市{i}") for i in range(4)])
+    backend.index([document(f"both:{i}", f"维权{i}", f"砀山 商标 维权{i}") for i in range(2)])
+    backend.index([document(f"mark:{i}", f"新闻{i}", f"关于商标的报道{i}") for i in range(4)])
+    query = SearchQuery(text="砀山 商标")
+    engine = database._SQLite(backend, analysis.analyse_query(query.text), query)
+    assert engine.count(strict=True) == 3  # fewer than a page: relaxed
+    assert engine.count(strict=False) > database.EXACT_UP_TO  # a window
+    entries = dict(database.IndexEntry.objects.values_list("id", "key"))
+    first_tier = {entries[row[0]] for row in engine._window_ranked(strict=False) if row[2]}
+    assert first_tier == {"both:old", "both:0", "both:1"}
+    assert set(keys(backend.search(query))[:3]) == first_tier
