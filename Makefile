@@ -19,8 +19,11 @@ $(STAMP): pyproject.toml
 # compiler and SQLite's header are (Debian: gcc libsqlite3-dev); without them search ranks with FTS5's
 # bm25() — the same order, slower at a million documents.
 $(NATIVE): search/csrc/ipp_rank.c $(STAMP)
-	@if $(CC) -O2 -fPIC -shared -o $@ $< -l:libsqlite3.so.0 -lm 2>/dev/null; then echo "built $@"; \
-	else echo "note: $@ not built (no C compiler or sqlite3.h): search ranks with FTS5's bm25()"; fi
+	@if ! command -v $(CC) >/dev/null 2>&1; then \
+		echo "note: no C compiler ($(CC)), $@ not built: search ranks with FTS5's bm25()"; \
+	elif ! $(CC) -O2 -fPIC -shared -o $@ $< -l:libsqlite3.so.0 -lm; then \
+		echo "note: $@ not built (above; Debian: apt-get install libsqlite3-dev): search ranks with bm25()"; \
+	else echo "built $@"; fi
 
 ## make run — set up and serve the demo at http://127.0.0.1:8000/ (SQLite, in-memory channel layer)
 run: $(STAMP) $(NATIVE)

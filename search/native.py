@@ -28,6 +28,9 @@ from django.conf import settings
 from django.db.backends.signals import connection_created
 
 logger = logging.getLogger(__name__)
+#: The build of the functions this code calls (``IPP_RANK_VERSION`` in ipp_rank.c): a library left from
+#: another release answers another number, and the backend keeps ``bm25()`` until it is rebuilt.
+VERSION = 2
 _lock = threading.Lock()
 _registered: bool | None = None
 
@@ -50,12 +53,12 @@ def _load() -> bool:
         logger.info("%s is not built: search ranks with FTS5's bm25()", path)
         return False
     try:
-        library = ctypes.CDLL(str(path))
-    except OSError as error:
+        register_function = ctypes.CDLL(str(path)).ipp_rank_register
+    except (OSError, AttributeError) as error:  # not a library, or not this one
         logger.warning("%s could not be loaded (%s): search ranks with FTS5's bm25()", path, error)
         return False
-    library.ipp_rank_register.restype = ctypes.c_int
-    return library.ipp_rank_register() == 0
+    register_function.restype = ctypes.c_int
+    return register_function() == 0
 
 
 def _on_connection(sender, connection, **kwargs) -> None:
@@ -72,9 +75,17 @@ def available(connection) -> bool:
     if state is None:
         connection.ensure_connection()
         try:
-            connection.connection.execute("SELECT ipp_bm25_ready()").fetchone()
-            state = True
+            built = connection.connection.execute("SELECT ipp_rank_version()").fetchone()[0]
         except sqlite3.OperationalError:
-            state = False
+            built = None
+        state = built == VERSION
+        if built is not None and not state:
+            logger.warning(
+                "%s is build %s, this release needs %s: rebuild it (docs/operations.md); search ranks with "
+                "FTS5's bm25() until then",
+                settings.SEARCH_NATIVE_LIBRARY,
+                built,
+                VERSION,
+            )
         connection.ipp_bm25 = state
     return state

@@ -11,6 +11,10 @@
  *
  *     ipp_bm25(search_fts, <one weight per column>, <one IDF per phrase, in the expression's order>)
  *
+ * Once per statement: what it reads from its arguments on the first row is kept for the statement
+ * (FTS5 keeps a function's data per query, not per call), so a second call with other arguments is
+ * an error rather than a score.
+ *
  * With it, ipp_holds(search_fts, first, count) says whether the row holds any of a run of the
  * expression's phrases, which the backend asked with a subquery walking their document lists.
  *
@@ -37,7 +41,15 @@ typedef struct {
 static Scoring *scoring_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n,
                            sqlite3_value **values) {
     Scoring *s = api->xGetAuxdata(fts, 0);
-    if (s) return s;
+    if (s) {
+        int same = n == s->columns + s->phrases;
+        for (int i = 0; same && i < n; i++) {
+            same = sqlite3_value_double(values[i]) == (i < s->columns ? s->weight[i] : s->idf[i - s->columns]);
+        }
+        if (same) return s;
+        sqlite3_result_error(ctx, "ipp_bm25: called with different arguments in one statement", -1);
+        return 0;
+    }
     int columns = api->xColumnCount(fts), phrases = api->xPhraseCount(fts);
     if (n != columns + phrases) {
         char *message = sqlite3_mprintf(
@@ -46,6 +58,15 @@ static Scoring *scoring_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite
         sqlite3_result_error(ctx, message, -1);
         sqlite3_free(message);
         return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        int type = sqlite3_value_numeric_type(values[i]);
+        if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) {
+            char *message = sqlite3_mprintf("ipp_bm25: argument %d after the table is not a number", i + 1);
+            sqlite3_result_error(ctx, message, -1);
+            sqlite3_free(message);
+            return 0;
+        }
     }
     sqlite3_int64 rows = 0, tokens = 0;
     int rc = api->xRowCount(fts, &rows);
@@ -108,16 +129,21 @@ static void ipp_holds(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
         sqlite3_result_error(ctx, "ipp_holds: expected the first phrase and how many", -1);
         return;
     }
-    int first = sqlite3_value_int(values[0]), count = sqlite3_value_int(values[1]);
+    if (sqlite3_value_numeric_type(values[0]) != SQLITE_INTEGER ||
+        sqlite3_value_numeric_type(values[1]) != SQLITE_INTEGER) {
+        sqlite3_result_error(ctx, "ipp_holds: the first phrase and how many must be integers", -1);
+        return;
+    }
+    sqlite3_int64 first = sqlite3_value_int64(values[0]), count = sqlite3_value_int64(values[1]);
     int phrases = api->xPhraseCount(fts);
-    if (first < 0 || count < 1 || count > phrases - first) {
-        char *message = sqlite3_mprintf("ipp_holds: phrases %d to %d asked of %d", first, first + count - 1,
+    if (first < 0 || count < 1 || first >= phrases || count > phrases - first) {
+        char *message = sqlite3_mprintf("ipp_holds: %lld phrases from phrase %lld asked of %d", count, first,
                                         phrases);
         sqlite3_result_error(ctx, message, -1);
         sqlite3_free(message);
         return;
     }
-    for (int i = first; i < first + count; i++) {
+    for (int i = (int)first; i < (int)(first + count); i++) {
         Fts5PhraseIter iter;
         int column = -1, offset = -1;
         int rc = api->xPhraseFirst(fts, i, &iter, &column, &offset);
@@ -133,11 +159,15 @@ static void ipp_holds(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
     sqlite3_result_int(ctx, 0);
 }
 
-/* A plain SQL function by which the backend sees that this connection has ipp_bm25(). */
-static void ipp_bm25_ready(sqlite3_context *ctx, int n, sqlite3_value **values) {
+/* A plain SQL function by which the backend sees that this connection has these functions, and which
+ * build of them: search.native.VERSION must agree (a library left from an older release lacks what the
+ * backend now calls). Raised whenever a function is added or changes what it takes or gives. */
+#define IPP_RANK_VERSION 2
+
+static void ipp_rank_version(sqlite3_context *ctx, int n, sqlite3_value **values) {
     (void)n;
     (void)values;
-    sqlite3_result_int(ctx, 1);
+    sqlite3_result_int(ctx, IPP_RANK_VERSION);
 }
 
 /* Run by SQLite for every connection opened after ipp_rank_register(). It never fails the opening: a
@@ -156,8 +186,8 @@ static int install(sqlite3 *db, char **error, const void *routines) {
     if (sqlite3_finalize(statement) != SQLITE_OK || !fts5 || fts5->iVersion < 2) return SQLITE_OK;
     if (fts5->xCreateFunction(fts5, "ipp_bm25", 0, ipp_bm25, 0) == SQLITE_OK &&
         fts5->xCreateFunction(fts5, "ipp_holds", 0, ipp_holds, 0) == SQLITE_OK) {
-        sqlite3_create_function_v2(db, "ipp_bm25_ready", 0, SQLITE_UTF8 | SQLITE_DETERMINISTIC, 0,
-                                   ipp_bm25_ready, 0, 0, 0);
+        sqlite3_create_function_v2(db, "ipp_rank_version", 0, SQLITE_UTF8 | SQLITE_DETERMINISTIC, 0,
+                                   ipp_rank_version, 0, 0, 0);
     }
     return SQLITE_OK;
 }

@@ -132,8 +132,34 @@ def test_a_search_ranks_and_scores_alike_with_either_function(ranked, monkeypatc
 def test_a_wrong_number_of_idfs_or_a_phrase_out_of_range_is_an_error_not_a_score(ranked):
     with pytest.raises(OperationalError, match="expected 4 column weights and 2 phrase IDFs"):
         _scores("ipp_bm25(search_fts, 1.0, 1.0, 1.0, 1.0, 2.0)", [], '"商标" AND "侵权"')
-    with pytest.raises(OperationalError, match="phrases 1 to 2 asked of 2"):
+    with pytest.raises(OperationalError, match="2 phrases from phrase 1 asked of 2"):
         _scores("ipp_holds(search_fts, 1, 2)", [], '"商标" AND "侵权"')
+
+
+def test_arguments_that_are_not_numbers_or_change_within_a_statement_are_errors(ranked):
+    expression = '"商标" AND "侵权"'
+    for arguments in ("1.0, 1.0, 1.0, NULL, 2.0, 2.0", "1.0, 1.0, 1.0, 1.0, '2', 'x'"):
+        with pytest.raises(OperationalError, match="is not a number"):
+            _scores(f"ipp_bm25(search_fts, {arguments})", [], expression)
+    first, second = "1.0, 1.0, 1.0, 1.0, 2.0, 2.0", "5.0, 1.0, 1.0, 1.0, 2.0, 2.0"
+    with pytest.raises(OperationalError, match="different arguments in one statement"):
+        _scores(f"ipp_bm25(search_fts, {first}) + ipp_bm25(search_fts, {second})", [], expression)
+    for arguments in ("NULL, 1", "0.9, 1", "4294967296, 1", "0, 4294967297", "-1, 1"):
+        with pytest.raises(OperationalError, match="ipp_holds"):
+            _scores(f"ipp_holds(search_fts, {arguments})", [], expression)
+
+
+def test_a_library_of_another_build_is_left_unused(ranked, monkeypatch, caplog):
+    monkeypatch.setattr(native, "VERSION", native.VERSION + 1)
+    connection.ipp_bm25 = None  # asked again
+    try:
+        assert native.available(connection) is False
+        assert database._bm25('"商标"')[0].startswith("-bm25(")
+    finally:
+        monkeypatch.undo()
+        connection.ipp_bm25 = None
+    assert "rebuild it" in caplog.text
+    assert native.available(connection) is True
 
 
 def test_ipp_holds_says_which_rows_hold_a_phrase(ranked):
