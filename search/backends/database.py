@@ -246,6 +246,15 @@ def _idf_of(cursor, expression: str, formula=_idf) -> float:
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
 
+#: The column weights as ``bm25()`` and ``ipp_bm25()`` take them (title, body, extra, ident).
+_FTS_WEIGHTS = f"{TITLE_WEIGHT}, {BODY_WEIGHT}, {EXTRA_WEIGHT}, {IDENT_WEIGHT}"
+
+
+def _ipp_bm25(phrases: int) -> str:
+    """SQL calling ``ipp_bm25()`` with the column weights and a parameter for each phrase's IDF."""
+    return f"-ipp_bm25(search_fts, {_FTS_WEIGHTS}, {', '.join(['%s'] * phrases)})"
+
+
 def _bm25(expression: str) -> tuple[str, list]:
     """SQL scoring the rows of a statement that matches the FTS5 ``expression`` by BM25 with the column
     weights, and its parameters: ``ipp_bm25()`` (:mod:`search.native`) given each phrase's IDF from the
@@ -253,14 +262,13 @@ def _bm25(expression: str) -> tuple[str, list]:
     itself in every statement. FTS5 numbers an expression's phrases in the order they are written; an
     expression with more than quoted phrases, ``AND``, ``OR``, ``NOT`` and brackets (a column filter, a
     prefix) keeps ``bm25()``, whose counts would differ from the plain phrase's."""
-    weights = f"{TITLE_WEIGHT}, {BODY_WEIGHT}, {EXTRA_WEIGHT}, {IDENT_WEIGHT}"
     operators = _QUOTED.sub(" ", expression).replace("(", " ").replace(")", " ").split()
     phrases = _QUOTED.findall(expression)
     if not native.available(connection) or not phrases or set(operators) - {"AND", "OR", "NOT"}:
-        return f"-bm25(search_fts, {weights})", []
+        return f"-bm25(search_fts, {_FTS_WEIGHTS})", []
     with connection.cursor() as cursor:
         idf = [_idf_of(cursor, phrase, _bm25_idf) for phrase in phrases]
-    return f"-ipp_bm25(search_fts, {weights}, {', '.join(['%s'] * len(idf))})", idf
+    return _ipp_bm25(len(idf)), idf
 
 
 def _coordination(
@@ -870,13 +878,12 @@ class _SQLite(_Engine):
             at += count
         if at != len(phrases):  # what expression() writes and what is counted here must agree
             raise ValueError(f"{len(phrases)} phrases in {match!r}, {at} expected")
-        weights = f"{TITLE_WEIGHT}, {BODY_WEIGHT}, {EXTRA_WEIGHT}, {IDENT_WEIGHT}"
+        weighed = phrases[:words] if bonus else phrases  # the others' IDFs are passed as 0
         with connection.cursor() as cursor:
-            idf = [_idf_of(cursor, phrase, _bm25_idf) for phrase in phrases]
+            idf = [_idf_of(cursor, phrase, _bm25_idf) for phrase in weighed]
             bonus_idf = [_idf_of(cursor, item, _bm25_idf) for item in self.scored] if bonus else []
-        if bonus:
-            idf[words:] = [0.0] * (len(idf) - words)
-        score = f"-ipp_bm25(search_fts, {weights}, {', '.join(['%s'] * len(idf))})"
+        idf += [0.0] * (len(phrases) - len(weighed))
+        score = _ipp_bm25(len(idf))
         if bonus_idf:
             score = f"({score} + " + " + ".join(f"%s * {held}" for held in holds) + ")"
         phrases_held = " * ".join(holds[: len(self.phrases)]) or "0"

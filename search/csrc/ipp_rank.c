@@ -23,11 +23,26 @@
  * (sqlite3_auto_extension); without it the backend uses bm25().
  */
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sqlite3.h>
 
 #define K1 1.2
 #define B 0.75
+
+/* Ends a call with an error whose message is formatted as sqlite3_mprintf() does. */
+static void fail(sqlite3_context *ctx, const char *format, ...) {
+    va_list arguments;
+    va_start(arguments, format);
+    char *message = sqlite3_vmprintf(format, arguments);
+    va_end(arguments);
+    if (message) {
+        sqlite3_result_error(ctx, message, -1);
+        sqlite3_free(message);
+    } else {
+        sqlite3_result_error_nomem(ctx);
+    }
+}
 
 /* What one statement's scoring needs, read from its arguments and FTS5's totals on its first row. */
 typedef struct {
@@ -52,19 +67,14 @@ static Scoring *scoring_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite
     }
     int columns = api->xColumnCount(fts), phrases = api->xPhraseCount(fts);
     if (n != columns + phrases) {
-        char *message = sqlite3_mprintf(
-            "ipp_bm25: %d arguments after the table, expected %d column weights and %d phrase IDFs", n,
-            columns, phrases);
-        sqlite3_result_error(ctx, message, -1);
-        sqlite3_free(message);
+        fail(ctx, "ipp_bm25: %d arguments after the table, expected %d column weights and %d phrase IDFs", n,
+             columns, phrases);
         return 0;
     }
     for (int i = 0; i < n; i++) {
         int type = sqlite3_value_numeric_type(values[i]);
         if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) {
-            char *message = sqlite3_mprintf("ipp_bm25: argument %d after the table is not a number", i + 1);
-            sqlite3_result_error(ctx, message, -1);
-            sqlite3_free(message);
+            fail(ctx, "ipp_bm25: argument %d after the table is not a number", i + 1);
             return 0;
         }
     }
@@ -137,10 +147,7 @@ static void ipp_holds(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
     sqlite3_int64 first = sqlite3_value_int64(values[0]), count = sqlite3_value_int64(values[1]);
     int phrases = api->xPhraseCount(fts);
     if (first < 0 || count < 1 || first >= phrases || count > phrases - first) {
-        char *message = sqlite3_mprintf("ipp_holds: %lld phrases from phrase %lld asked of %d", count, first,
-                                        phrases);
-        sqlite3_result_error(ctx, message, -1);
-        sqlite3_free(message);
+        fail(ctx, "ipp_holds: %lld phrases from phrase %lld asked of %d", count, first, phrases);
         return;
     }
     for (int i = (int)first; i < (int)(first + count); i++) {
